@@ -1,0 +1,162 @@
+"""The analyzers of the index's fields, and the analysis of one text or query.
+
+Three term streams come from one ICU segmentation:
+
+- ``exact``: the word as written, normalised (Unicode forms, case, digits,
+  letter variants of each script). A match here is the reader's own word.
+- ``stem``: ``exact`` less stopwords, stemmed by the document's language.
+- ``key``: ``exact`` less stopwords and Arabic clitics, as a cross-script key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+from .arabic import ARABIC_STOPWORDS, ArabicArticleFilter, ArabicFoldFilter
+from .crossscript import CrossScriptKeyFilter
+from .filters import DigitFoldFilter, NfkcCasefoldFilter, StopFilter, TermChain
+from .hindi import HINDI_STOPWORDS, HindiFoldFilter, HindiNasalFilter
+from .persian import PERSIAN_STOPWORDS, PersianFoldFilter
+from .scripts import detect_language, token_script
+from .stemming import DEFAULT_STEMMERS, LanguageStemFilter, stem_variants
+from .tokenizers import IcuTokenizer, word_spans
+
+ENGLISH_STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the this to was "
+    "were will with".split()
+)
+STOPWORDS = ARABIC_STOPWORDS | PERSIAN_STOPWORDS | HINDI_STOPWORDS | ENGLISH_STOPWORDS
+
+
+def normalize_chain() -> TermChain:
+    """Unicode forms and case, digits, then each script's letter rules, in that order."""
+    return (
+        NfkcCasefoldFilter()
+        | DigitFoldFilter()
+        | ArabicFoldFilter()
+        | PersianFoldFilter()
+        | HindiFoldFilter()
+        | HindiNasalFilter()
+    )
+
+
+def stem_chain(stemmers: str = DEFAULT_STEMMERS) -> TermChain:
+    return normalize_chain() | StopFilter(STOPWORDS) | LanguageStemFilter(stemmers)
+
+
+def key_chain() -> TermChain:
+    return (
+        normalize_chain() | StopFilter(STOPWORDS) | ArabicArticleFilter() | CrossScriptKeyFilter()
+    )
+
+
+def exact_analyzer() -> CompositeAnalyzer:
+    return IcuTokenizer() | normalize_chain()
+
+
+def stem_analyzer(stemmers: str = DEFAULT_STEMMERS) -> CompositeAnalyzer:
+    return IcuTokenizer() | stem_chain(stemmers)
+
+
+def key_analyzer() -> CompositeAnalyzer:
+    return IcuTokenizer() | key_chain()
+
+
+class LangText(str):
+    """Text with its language and (once computed) its word spans.
+
+    Whoosh hands a field's value to its analyzer unchanged, so the language
+    rides along to the stemmer, and the spans are found once for all fields.
+    """
+
+    lang: str | None
+    spans: list[tuple[int, int]] | None
+
+    def __new__(cls, text: str, lang: str | None = None, spans=None):
+        self = super().__new__(cls, text)
+        self.lang = lang
+        self.spans = spans
+        return self
+
+    def with_spans(self) -> LangText:
+        if self.spans is None:
+            self.spans = word_spans(self)
+        return self
+
+
+@dataclass(frozen=True)
+class AnalyzedToken:
+    """One word of a text, with everything the analysis made of it."""
+
+    surface: str
+    start: int
+    end: int
+    script: str
+    exact: str
+    stem: str
+    key: str
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.surface,
+            "start": self.start,
+            "end": self.end,
+            "script": self.script,
+            "terms": {"exact": self.exact, "stem": self.stem, "key": self.key},
+        }
+
+
+class Analysis:
+    """The three chains, built once, for analysing texts outside the index."""
+
+    def __init__(self, stemmers: str = DEFAULT_STEMMERS):
+        self.exact = normalize_chain()
+        self.stem = stem_chain(stemmers)
+        self.key = key_chain()
+        self.stemmers = stemmers
+
+    def tokens(self, text: str, lang: str | None = None) -> list[AnalyzedToken]:
+        out = []
+        for start, end in word_spans(text):
+            surface = text[start:end]
+            out.append(
+                AnalyzedToken(
+                    surface,
+                    start,
+                    end,
+                    token_script(surface),
+                    self.exact.apply(surface, lang),
+                    self.stem.apply(surface, lang),
+                    self.key.apply(surface, lang),
+                )
+            )
+        return out
+
+    def query_stems(self, surface: str) -> list[str]:
+        """All stems a query word may take, whatever the document's language."""
+        exact = self.exact.apply(surface, None)
+        if not exact or not self.stem.apply(surface, None):
+            return []  # a stopword
+        return stem_variants(exact, self.stemmers)
+
+
+_default: Analysis | None = None
+
+
+def default_analysis() -> Analysis:
+    global _default
+    if _default is None:
+        _default = Analysis()
+    return _default
+
+
+def analyze(text: str, lang: str | None = None) -> dict:
+    """What the analysis makes of ``text``: the data behind ``search-cli analyze``."""
+    detected = lang or detect_language(text)
+    return {
+        "text": text,
+        "lang": detected,
+        "tokens": [t.to_dict() for t in default_analysis().tokens(text, detected)],
+    }

@@ -1,0 +1,121 @@
+"""ICU word segmentation over the original text.
+
+Offsets always point into the text as given, never into a normalised copy, so a
+highlighter can slice the reader's own characters (combining marks included).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+
+import icu
+from whoosh.analysis import Token, Tokenizer
+
+# ICU's word rule statuses: [0, 100) is "none" (spaces, punctuation, symbols);
+# numbers, letters, kana and ideographs come after.
+_WORD_NONE_LIMIT = 100
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_local = threading.local()
+
+
+def _break_iterator() -> icu.BreakIterator:
+    # A BreakIterator holds its text, so each thread gets its own; building one
+    # is costly, so it is built once per thread, never per call.
+    bi = getattr(_local, "word_breaker", None)
+    if bi is None:
+        bi = icu.BreakIterator.createWordInstance(icu.Locale.getRoot())
+        _local.word_breaker = bi
+    return bi
+
+
+def _utf16_to_index(text: str) -> list[int] | None:
+    """Map UTF-16 offsets (what ICU counts) to str indexes, or None if equal."""
+    if not _ASTRAL.search(text):
+        return None
+    mapping = []
+    for index, ch in enumerate(text):
+        mapping.append(index)
+        if ord(ch) > 0xFFFF:
+            mapping.append(index)
+    mapping.append(len(text))
+    return mapping
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every word and number in ``text``, in order.
+
+    >>> text = "قیمت ۳.۰۷ دلار، C5+1"
+    >>> [text[s:e] for s, e in word_spans(text)]
+    ['قیمت', '۳.۰۷', 'دلار', 'C5', '1']
+    """
+    if not text:
+        return []
+    bi = _break_iterator()
+    bi.setText(text)
+    mapping = _utf16_to_index(text)
+    spans = []
+    start = 0
+    for end in bi:
+        if bi.getRuleStatus() >= _WORD_NONE_LIMIT:
+            if mapping is None:
+                spans.append((start, end))
+            else:
+                spans.append((mapping[start], mapping[end]))
+        start = end
+    return spans
+
+
+class IcuTokenizer(Tokenizer):
+    """Splits text into words with ICU's BreakIterator (UAX #29 + dictionaries).
+
+    Numbers such as ``3.07`` and mixed tokens such as ``C5`` stay whole. The
+    language of the document, when the caller knows it, rides on every token as
+    ``token.lang`` so that language-specific filters (stopwords, stemming) can
+    use it; it is read from a ``lang`` attribute of the value (see
+    :class:`search.analysis.analyzers.LangText`) or the ``lang`` keyword.
+    """
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        lang: str | None = None,
+        **kwargs,
+    ) -> Iterator[Token]:
+        lang = lang or getattr(value, "lang", None)
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.lang = lang
+        if not tokenize:
+            t.original = t.text = str(value)
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        spans = getattr(value, "spans", None)
+        if spans is None:
+            spans = word_spans(value)
+        for pos, (start, end) in enumerate(spans, start_pos):
+            t.text = value[start:end]
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t

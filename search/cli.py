@@ -1,0 +1,208 @@
+"""``search-cli``: search, index, analyze and serve from a terminal.
+
+``search-cli "QUERY"`` searches (``search`` is the default command). Exit
+status: 0 when something was found, 1 when nothing was (or, for ``index``,
+when some input was skipped), 2 on an error, with a one-line message.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from . import index as index_module
+from .analysis import analyze as analyze_text
+from .engine import SearchIndex, SearchResult, open_index
+from .index import IndexError_
+from .query import QueryError
+
+EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+class DefaultGroup(click.Group):
+    """A group that runs ``search`` when the first word is not a command."""
+
+    default_command = "search"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [self.default_command, *args]
+        elif not args:
+            args = ["--help"]
+        return super().parse_args(ctx, args)
+
+
+def fail(message: str) -> None:
+    click.echo(f"search-cli: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="SEARCH_INDEX",
+    default=None,
+    help="Index folder (default: the bundled corpus's index; env SEARCH_INDEX).",
+)
+
+
+def open_for_search(index_dir: Path | None) -> SearchIndex:
+    try:
+        return open_index(index_dir)
+    except IndexError_ as e:
+        fail(str(e))
+        raise  # unreachable: fail exits
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="multilingual-news-search")
+def main() -> None:
+    """Search news in Hindi, Arabic and Persian, in any script.
+
+    \b
+    search-cli "tungsten"              search (same as: search-cli search ...)
+    search-cli index PATH...           add or update documents
+    search-cli analyze "text"          show what the analysis makes of text
+    search-cli serve                   the web front end
+    """
+
+
+def terminal_snippet(snippet: str, colour: bool) -> str:
+    """The HTML snippet for a terminal: matches bold, or ``**x**`` when piped."""
+    if colour:
+        text = _MARK.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
+    else:
+        text = _MARK.sub(r"**\1**", snippet)
+    return html.unescape(text)
+
+
+def print_human(result: SearchResult, colour: bool) -> None:
+    first = (result.page - 1) * result.limit
+    for rank, hit in enumerate(result.results, first + 1):
+        title = click.style(hit.title, bold=True) if colour else hit.title
+        click.echo(f"{rank}. {title}")
+        meta = f"   {hit.id} · {hit.lang} · {hit.date or 'no date'} · score {hit.score:.3f}"
+        click.echo(click.style(meta, dim=True) if colour else meta)
+        click.echo("   " + terminal_snippet(hit.snippet, colour))
+        click.echo()
+    shown = f"{first + 1}-{first + len(result.results)} of " if result.results else ""
+    click.echo(f"{shown}{result.total} results in {result.took_ms:.1f} ms")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, help="Results per page (1-100).")
+@click.option("--page", default=1, show_default=True, help="Page of results.")
+@click.option("--lang", type=click.Choice(["ar", "fa", "hi", "en"]), help="Only this language.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@index_option
+def search(query, limit, page, lang, as_json, index_dir) -> None:
+    """Search the index for QUERY."""
+    text = " ".join(query)
+    with open_for_search(index_dir) as ix:
+        try:
+            result = ix.search(text, limit=limit, page=page, lang=lang)
+        except QueryError as e:
+            fail(str(e))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print_human(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    sys.exit(EXIT_FOUND if result.total else EXIT_NOTHING)
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@index_option
+def index_command(paths, prune, as_json, index_dir) -> None:
+    """Add new and changed documents from files and folders (.txt, .jsonl)."""
+    target = index_dir or index_module.default_index_dir()
+    sources = list(paths) or [index_module.seeds_dir()]
+    progress = None
+    if sys.stderr.isatty() and not as_json:
+        progress = click.progressbar(
+            length=0, label="indexing", file=sys.stderr, show_pos=True, show_eta=False
+        )
+        progress.__enter__()
+    try:
+        report = index_module.update(
+            target,
+            sources,
+            prune=prune,
+            on_document=(lambda _doc: progress.update(1)) if progress else None,
+        )
+    except IndexError_ as e:
+        fail(str(e))
+    finally:
+        if progress:
+            progress.__exit__(None, None, None)
+    for problem in report.problems:
+        click.echo(f"skipped {problem}" if problem.skipped else f"warning {problem}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(
+            f"{target}: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {report.unchanged} unchanged, "
+            f"{report.skipped} skipped in {report.seconds:.2f} s"
+        )
+    sys.exit(EXIT_NOTHING if report.skipped else EXIT_FOUND)
+
+
+@main.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["ar", "fa", "hi", "en"]),
+    help="The text's language (default: detected).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def analyze(text, lang, as_json) -> None:
+    """Show each token of TEXT: offsets, script and the terms it yields."""
+    result = analyze_text(" ".join(text), lang)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"language: {result['lang']}")
+    rows = [("token", "offsets", "script", "exact", "stem", "key")]
+    for t in result["tokens"]:
+        terms = t["terms"]
+        rows.append(
+            (
+                t["text"],
+                f"{t['start']}-{t['end']}",
+                t["script"],
+                terms["exact"],
+                terms["stem"] or "-",
+                terms["key"] or "-",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@index_option
+def serve(host, port, index_dir) -> None:
+    """Serve the web front end (waitress)."""
+    import web
+
+    try:
+        web.serve(host=host, port=port, index_dir=index_dir)
+    except IndexError_ as e:
+        fail(str(e))

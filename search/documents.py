@@ -1,0 +1,236 @@
+"""Reading articles: plain-text files, JSON Lines, and folders of both.
+
+Every problem is reported with the file (and line) it came from and the input
+is skipped; every good document beside it is still read. Nothing here raises
+for bad input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+
+from .analysis import detect_language
+
+LANGUAGES = ("ar", "fa", "hi", "en")
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+TITLE_MAX = 120
+
+_DATE_LINE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})[ \t]*\r?\n?")
+# A sentence ends at . ! ? ؟ or । followed by space; "3.07" does not end one.
+_SENTENCE_END = re.compile(r"[.!?\u061f\u0964](?=\s|$)")
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    title: str
+    lang: str
+    date: str | None = None
+    url: str | None = None
+    path: str = ""
+    hash: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            parts = (self.id, self.title, self.text, self.lang, self.date or "", self.url or "")
+            self.hash = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Problem:
+    """Input that was not read, or read with something left out."""
+
+    path: str
+    message: str
+    line: int | None = None
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class BadInput(ValueError):
+    pass
+
+
+def valid_date(value: object) -> str | None:
+    """``YYYY-MM-DD`` as given, or None when empty; BadInput otherwise."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise BadInput(f"date {value!r} is not YYYY-MM-DD")
+    try:
+        Date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"date {value!r} is not a calendar date") from None
+    return value
+
+
+def title_from_body(body: str, limit: int = TITLE_MAX) -> str:
+    """The first sentence or line of ``body``, cut at a word within ``limit``."""
+    text = body.strip()
+    line = text.split("\n", 1)[0].strip()
+    match = _SENTENCE_END.search(line)
+    if match:
+        line = line[: match.end()].strip()
+    if len(line) <= limit:
+        return line
+    cut = line[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,،:;") + "…"
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: a BOM says UTF-8 or UTF-16; otherwise strict UTF-8."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise BadInput("binary file (NUL bytes, no UTF-16 byte-order mark)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadInput(f"not valid UTF-8 (byte {e.start})") from None
+
+
+def _clean(text: str) -> str:
+    # One line-end convention, and no NULs, so offsets are stable everywhere.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def make_document(
+    doc_id: str,
+    text: str,
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+    date: str | None = None,
+    url: str | None = None,
+    path: str = "",
+) -> Document:
+    text = _clean(text).strip("\n")
+    title = _clean(title).strip() if title else title_from_body(text)
+    if lang not in LANGUAGES:
+        lang = detect_language(text)
+    return Document(doc_id, text, title, lang, date, url, path)
+
+
+def read_text_file(path: Path) -> Document:
+    """One article: an optional `` date YYYY-MM-DD`` first line, then the body."""
+    text = _clean(decode(path.read_bytes()))
+    doc_date = None
+    match = _DATE_LINE.match(text)
+    if match:
+        doc_date = valid_date(match.group(1))
+        text = text[match.end() :]
+    if not text.strip():
+        raise BadInput("empty document")
+    return make_document(path.stem, text, date=doc_date, path=str(path))
+
+
+def _jsonl_document(obj: object, path: Path) -> Document:
+    if not isinstance(obj, dict):
+        raise BadInput("not a JSON object")
+    doc_id, text = obj.get("id"), obj.get("text")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        raise BadInput("missing or empty 'id'")
+    if not isinstance(text, str) or not text.strip():
+        raise BadInput("missing or empty 'text'")
+    title, lang, url = obj.get("title"), obj.get("lang"), obj.get("url")
+    for name, value in (("title", title), ("lang", lang), ("url", url)):
+        if value is not None and not isinstance(value, str):
+            raise BadInput(f"'{name}' is not a string")
+    return make_document(
+        doc_id.strip(),
+        text,
+        title=title,
+        lang=lang,
+        date=valid_date(obj.get("date")),
+        url=url,
+        path=str(path),
+    )
+
+
+def read_jsonl_file(path: Path) -> Iterator[Document | Problem]:
+    """One document per line; a bad line is a Problem, the rest still read."""
+    try:
+        handle = open(path, "rb")
+    except OSError as e:
+        yield Problem(str(path), f"cannot read: {e.strerror}")
+        return
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                yield _jsonl_document(json.loads(line), path)
+            except UnicodeDecodeError as e:
+                yield Problem(str(path), f"not valid UTF-8 (byte {e.start})", number)
+            except json.JSONDecodeError as e:
+                yield Problem(str(path), f"invalid JSON: {e.msg}", number)
+            except BadInput as e:
+                yield Problem(str(path), str(e), number)
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                yield Path(root) / name
+
+
+def read_file(path: Path) -> Iterator[Document | Problem]:
+    if path.suffix in JSONL_SUFFIXES:
+        yield from read_jsonl_file(path)
+        return
+    try:
+        yield read_text_file(path)
+    except BadInput as e:
+        yield Problem(str(path), str(e))
+    except OSError as e:
+        yield Problem(str(path), f"cannot read: {e.strerror}")
+
+
+def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Problem]:
+    """Documents from files and folders (recursively), with problems in line.
+
+    A document id seen twice is a Problem: the first one read is kept.
+    """
+    seen: dict[str, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files: Iterable[Path] = _files_under(path)
+        elif path.exists():
+            files = [path]
+        else:
+            yield Problem(str(path), "no such file or folder")
+            continue
+        for file in files:
+            for item in read_file(file):
+                if isinstance(item, Document):
+                    if item.id in seen:
+                        yield Problem(
+                            item.path, f"duplicate id {item.id!r} (first in {seen[item.id]})"
+                        )
+                        continue
+                    seen[item.id] = item.path
+                yield item

@@ -1,0 +1,310 @@
+"""Searching an index: ranked, filtered, paged, faceted and highlighted results.
+
+This is the public API that the CLI, the web front end and the benchmarks
+share: :func:`open_index` gives a :class:`SearchIndex`, whose
+:meth:`SearchIndex.search` returns a :class:`SearchResult`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import query as Q
+from whoosh import scoring, sorting
+
+from . import index as index_module
+from .analysis import token_script
+from .highlight import MatchTerms, mark_all, snippet
+from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
+
+# BM25F: K1 and B as usual; titles are short and all about the article, so
+# their length matters less.
+K1 = 1.2
+B = 0.75
+TITLE_B = 0.5
+MAX_LIMIT = 100
+MAX_PAGE = 1000
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    lang: str
+    date: str | None
+    score: float
+    snippet: str
+    url: str | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "lang": self.lang,
+            "date": self.date,
+            "score": round(self.score, 6),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    took_ms: float
+    suggestion: str | None
+    results: list[Hit]
+    page: int = 1
+    limit: int = 10
+    lang: str | None = None
+    facets: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 3),
+            "suggestion": self.suggestion,
+            "results": [hit.to_dict() for hit in self.results],
+        }
+
+
+@dataclass
+class StoredDocument:
+    id: str
+    title: str
+    text: str
+    lang: str
+    date: str | None
+    url: str | None
+    path: str | None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "lang": self.lang,
+            "date": self.date,
+            "url": self.url,
+        }
+
+
+def _stored(fields: dict) -> StoredDocument:
+    return StoredDocument(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        text=fields.get("body", ""),
+        lang=fields.get("lang", ""),
+        date=fields.get("date") or None,
+        url=fields.get("url"),
+        path=fields.get("path"),
+    )
+
+
+class SearchIndex:
+    """An open index. Safe to share between threads: each gets its own searcher."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.ix = index_module.open_dir(self.path)
+        self.weighting = scoring.BM25F(B=B, K1=K1, title_B=TITLE_B)
+        self.builder = QueryBuilder()
+        self._local = threading.local()
+
+    # -- searchers
+
+    def searcher(self):
+        """This thread's searcher, refreshed when a writer has committed since."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self.ix.searcher(weighting=self.weighting)
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        self._local.searcher = searcher
+        return searcher
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- searching
+
+    def parse(self, text: str) -> ParsedQuery:
+        return self.builder.parse(text)
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        lang: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Ranked results for ``text``; raises QueryError for what cannot be searched."""
+        started = time.perf_counter()
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if not 1 <= page <= MAX_PAGE:
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
+        if lang is not None and lang not in LANG_CODES:
+            raise QueryError(f"unknown language {lang!r}: use one of {', '.join(LANG_CODES)}")
+        if not text.strip():
+            raise QueryError("the query is empty")
+        parsed = self.parse(text)
+        lang = lang or parsed.filters.lang
+        date_from = date_from or parsed.filters.date_from
+        date_to = date_to or parsed.filters.date_to
+        searcher = self.searcher()
+        date_filter = None
+        if date_from or date_to:
+            date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
+        facet = sorting.FieldFacet("lang", maptype=sorting.Count)
+        page_filter = date_filter
+        if lang:
+            lang_term = Q.Term("lang", lang)
+            page_filter = Q.And([lang_term, date_filter]) if date_filter else lang_term
+        results = searcher.search(
+            parsed.query, limit=page * limit, filter=page_filter, groupedby=facet
+        )
+        total = len(results)
+        if lang:
+            facets = searcher.search(
+                parsed.query, limit=1, filter=date_filter, groupedby=facet
+            ).groups()
+        else:
+            facets = results.groups()
+        terms = MatchTerms.of(parsed.query, searcher.reader()) if snippets else MatchTerms()
+        hits = []
+        for hit in results[(page - 1) * limit : page * limit]:
+            fields = hit.fields()
+            body = fields.get("body", "")
+            hits.append(
+                Hit(
+                    id=fields["id"],
+                    title=fields.get("title", ""),
+                    lang=fields.get("lang", ""),
+                    date=fields.get("date") or None,
+                    score=float(hit.score or 0.0),
+                    snippet=snippet(body, terms, fields.get("lang")) if snippets else "",
+                    url=fields.get("url"),
+                    path=fields.get("path"),
+                )
+            )
+        suggestion = self._suggestion(parsed, total) if total < 3 else None
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(
+            query=text,
+            total=total,
+            took_ms=took,
+            suggestion=suggestion,
+            results=hits,
+            page=page,
+            limit=limit,
+            lang=lang,
+            facets={k: v for k, v in sorted(facets.items()) if k},
+        )
+
+    def _suggestion(self, parsed: ParsedQuery, total: int) -> str | None:
+        """A corrected query from the index's own words, for words it lacks."""
+        reader = self.searcher().reader()
+        corrector = self.searcher().corrector("body")
+        text = parsed.text
+        changed = False
+        for word in parsed.words:
+            exact = self.builder.exact(word)
+            if not exact or len(exact) < 3 or exact.isdigit():
+                continue
+            if reader.doc_frequency("body", exact) or reader.doc_frequency("title", exact):
+                continue
+            script = token_script(word)
+            for candidate in corrector.suggest(exact, limit=5, maxdist=2, prefix=1):
+                if token_script(candidate) == script and candidate != exact:
+                    text = text.replace(word, candidate, 1)
+                    changed = True
+                    break
+        return text if changed else None
+
+    # -- documents
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        fields = self.searcher().document(id=doc_id)
+        return _stored(fields) if fields else None
+
+    def marked(self, doc: StoredDocument, text: str | None) -> dict[str, str]:
+        """The document's title and text as HTML, with the query's matches marked."""
+        terms = MatchTerms()
+        if text and text.strip():
+            try:
+                terms = MatchTerms.of(self.parse(text).query, self.searcher().reader())
+            except QueryError:
+                pass
+        return {
+            "title": mark_all(doc.title, terms, doc.lang),
+            "text": mark_all(doc.text, terms, doc.lang),
+        }
+
+    # -- what the index holds
+
+    def stats(self) -> dict:
+        searcher = self.searcher()
+        reader = searcher.reader()
+        langs: dict[str, int] = {}
+        for lang in LANG_CODES:
+            count = reader.doc_frequency("lang", lang)
+            if count:
+                langs[lang] = count
+        dates = [d for d in reader.lexicon("date") if d]
+        return {
+            "documents": searcher.doc_count(),
+            "languages": langs,
+            "date_from": dates[0].decode() if dates else None,
+            "date_to": dates[-1].decode() if dates else None,
+        }
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions of the last word of ``prefix`` from the index's own words."""
+        words = prefix.split()
+        if not words:
+            return []
+        head, last = " ".join(words[:-1]), self.builder.exact(words[-1])
+        if not last:
+            return []
+        reader = self.searcher().reader()
+        scored = []
+        for term in reader.expand_prefix("body", last):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            scored.append((reader.doc_frequency("body", word), word))
+            if len(scored) >= 2000:
+                break
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [(head + " " + w).strip() for _, w in scored[:limit]]
+
+
+def open_index(path: str | os.PathLike | None = None) -> SearchIndex:
+    """The index at ``path``; without one, the default index, built from the seeds if needed."""
+    if path is None:
+        path = index_module.default_index_dir()
+        if not os.environ.get("SEARCH_INDEX"):
+            index_module.ensure_seeded(Path(path))
+    return SearchIndex(path)

@@ -1,0 +1,146 @@
+"""Snippets and marked text: the reader's own words, found by any stream.
+
+The stored text is analysed again with offsets; a token is a match when its
+exact term, stem or cross-script key is one the query looked up, so
+``tungsten`` marks ``تنگستن`` and ``البيت`` marks ``بالبيت``. Everything is
+HTML-escaped; the only markup is our ``<mark>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from whoosh import query as Q
+
+from .analysis import Analysis, default_analysis
+
+SNIPPET_WIDTH = 200
+ELLIPSIS = "…"
+# How much a matched token counts when choosing the snippet's window.
+EXACT_SCORE, STEM_SCORE, KEY_SCORE = 3.0, 2.0, 1.0
+
+
+@dataclass
+class MatchTerms:
+    """The terms a query looked up, by stream."""
+
+    exact: set[str] = field(default_factory=set)
+    stem: set[str] = field(default_factory=set)
+    key: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.stem or self.key)
+
+    @classmethod
+    def of(cls, query: Q.Query, reader) -> MatchTerms:
+        """Terms of the query's positive parts, prefixes and fuzzy terms expanded."""
+        terms = cls()
+        for fieldname, text in _positive_terms(query, reader):
+            if isinstance(text, bytes):
+                text = text.decode("utf-8")
+            if fieldname in ("title", "body"):
+                terms.exact.add(text)
+            elif fieldname == "stem":
+                terms.stem.add(text)
+            elif fieldname == "key":
+                terms.key.add(text)
+        return terms
+
+
+def _positive_terms(query: Q.Query, reader) -> set:
+    if isinstance(query, Q.Not):
+        return set()
+    if isinstance(query, Q.AndNot):
+        return _positive_terms(query.a, reader)
+    if query.is_leaf():
+        return set(query.existing_terms(reader, phrases=True, expand=True))
+    out: set = set()
+    for child in query.children():
+        out |= _positive_terms(child, reader)
+    return out
+
+
+def matches(
+    text: str, terms: MatchTerms, lang: str | None, analysis: Analysis | None = None
+) -> list[tuple[int, int, float, str]]:
+    """(start, end, score, term) of every token of ``text`` the query matched."""
+    analysis = analysis or default_analysis()
+    found = []
+    for token in analysis.tokens(text, lang):
+        if token.exact in terms.exact:
+            found.append((token.start, token.end, EXACT_SCORE, token.exact))
+        elif token.stem and token.stem in terms.stem:
+            found.append((token.start, token.end, STEM_SCORE, token.stem))
+        elif token.key and token.key in terms.key:
+            found.append((token.start, token.end, KEY_SCORE, token.key))
+    return found
+
+
+def mark(
+    text: str, spans: list[tuple[int, int, float, str]], start: int = 0, end: int | None = None
+) -> str:
+    """``text[start:end]`` escaped, with ``<mark>`` around each span inside it."""
+    end = len(text) if end is None else end
+    out, at = [], start
+    for s, e, _, _ in spans:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[at:s], quote=False))
+        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        at = e
+    out.append(escape(text[at:end], quote=False))
+    return "".join(out)
+
+
+def mark_all(text: str, terms: MatchTerms, lang: str | None = None) -> str:
+    """The whole text, escaped, with every match marked."""
+    return mark(text, matches(text, terms, lang) if terms else [])
+
+
+def _best_window(spans, width: int) -> tuple[int, int]:
+    """The stretch of at most ``width`` characters holding the most (distinct) matches."""
+    best, best_score = (spans[0][0], spans[0][1]), -1.0
+    for i, (start, _, _, _) in enumerate(spans):
+        seen: dict[str, float] = {}
+        end = spans[i][1]
+        for _s, e, score, term in spans[i:]:
+            if e - start > width:
+                break
+            seen[term] = max(seen.get(term, 0.0), score)
+            end = e
+        score = sum(seen.values()) + 0.1 * len(seen)
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best
+
+
+def _snap(text: str, start: int, end: int, width: int) -> tuple[int, int]:
+    """Widens [start, end) to about ``width`` characters, cut at spaces."""
+    room = max(0, width - (end - start))
+    new_start = max(0, start - room // 2)
+    new_end = min(len(text), end + room - (start - new_start))
+    new_start = max(0, min(new_start, new_end - width))
+    if new_start > 0:
+        space = text.find(" ", new_start, start)
+        new_start = space + 1 if space != -1 else new_start
+    if new_end < len(text):
+        space = text.rfind(" ", end, new_end)
+        new_end = space if space != -1 else new_end
+    return new_start, new_end
+
+
+def snippet(
+    text: str, terms: MatchTerms, lang: str | None = None, width: int = SNIPPET_WIDTH
+) -> str:
+    """About ``width`` characters of ``text`` around its best matches, as HTML."""
+    spans = matches(text, terms, lang) if terms else []
+    if spans:
+        start, end = _best_window(spans, width)
+    else:
+        start, end = 0, 0
+    start, end = _snap(text, start, end, width)
+    body = mark(text, spans, start, end).replace("\n", " ")
+    prefix = ELLIPSIS if start > 0 else ""
+    suffix = ELLIPSIS if end < len(text) else ""
+    return prefix + body.strip() + suffix

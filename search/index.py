@@ -1,0 +1,258 @@
+"""The index: its schema, and building or updating it from documents.
+
+An update adds new documents, re-indexes changed ones (by content hash) and,
+with ``prune``, removes those whose source is gone; it commits once, so readers
+see the old state or the new one, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from .analysis import LangText, exact_analyzer, key_analyzer, stem_analyzer, word_spans
+from .documents import Document, Problem, read_paths
+
+# Bumped whenever analysis or schema change what is in an index: an index built
+# by another version is rebuilt (default index) or reported (others).
+INDEX_FORMAT = "1"
+FORMAT_FILE = "FORMAT"
+WRITE_LOCK_TIMEOUT = 60.0
+
+
+class IndexError_(Exception):
+    """An index that cannot be opened or written, with a message for people."""
+
+
+def schema() -> Schema:
+    exact = exact_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),
+        lang=ID(stored=True, sortable=True),
+        date=ID(stored=True, sortable=True),
+        hash=ID(stored=True),
+        url=STORED,
+        # the reader's own words, with positions for phrases
+        title=TEXT(analyzer=exact, stored=True),
+        body=TEXT(analyzer=exact, stored=True, spelling=True),
+        # title + body stemmed; positions so that quoted phrases match through clitics
+        stem=TEXT(analyzer=stem_analyzer()),
+        # title + body as cross-script keys; frequencies only
+        key=TEXT(analyzer=key_analyzer(), phrase=False),
+    )
+
+
+def document_fields(doc: Document) -> dict:
+    """What Whoosh indexes and stores for one document."""
+    title_spans = word_spans(doc.title)
+    body_spans = word_spans(doc.text)
+    offset = len(doc.title) + 1
+    both = LangText(
+        doc.title + "\n" + doc.text,
+        doc.lang,
+        title_spans + [(s + offset, e + offset) for s, e in body_spans],
+    )
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "lang": doc.lang,
+        "date": doc.date or "",
+        "hash": doc.hash,
+        "url": doc.url,
+        "title": LangText(doc.title, doc.lang, title_spans),
+        "body": LangText(doc.text, doc.lang, body_spans),
+        "stem": both,
+        "key": both,
+        "_stored_title": doc.title,
+        "_stored_body": doc.text,
+    }
+
+
+def index_format(index_dir: Path) -> str | None:
+    try:
+        return (index_dir / FORMAT_FILE).read_text().strip()
+    except OSError:
+        return None
+
+
+def exists(index_dir: str | os.PathLike) -> bool:
+    return whoosh_index.exists_in(str(index_dir))
+
+
+def create(index_dir: str | os.PathLike) -> whoosh_index.Index:
+    path = Path(index_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        ix = whoosh_index.create_in(str(path), schema())
+        (path / FORMAT_FILE).write_text(INDEX_FORMAT + "\n")
+    except OSError as e:
+        raise IndexError_(f"cannot create an index in {path}: {e.strerror}") from None
+    return ix
+
+
+def open_dir(index_dir: str | os.PathLike) -> whoosh_index.Index:
+    path = Path(index_dir)
+    if not exists(path):
+        raise IndexError_(
+            f"no index in {path}: build one with `search-cli index --index {path} PATH...`"
+        )
+    try:
+        return whoosh_index.open_dir(str(path))
+    except Exception as e:  # a damaged or foreign index
+        raise IndexError_(f"cannot open the index in {path}: {e}") from None
+
+
+@dataclass
+class IndexReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for p in self.problems if p.skipped)
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "skipped": self.skipped,
+            "problems": [str(p) for p in self.problems],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _existing(ix: whoosh_index.Index) -> dict[str, tuple[str, str]]:
+    """id → (hash, path) of every document already indexed."""
+    with ix.searcher() as searcher:
+        return {
+            f["id"]: (f.get("hash", ""), f.get("path", ""))
+            for f in searcher.reader().all_stored_fields()
+        }
+
+
+def update(
+    index_dir: str | os.PathLike,
+    paths: Iterable[str | os.PathLike],
+    *,
+    prune: bool = False,
+    on_document: Callable[[Document | Problem], None] | None = None,
+) -> IndexReport:
+    """Adds new and changed documents from ``paths``; with ``prune``, removes gone ones."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    ix = open_dir(index_dir) if exists(index_dir) else create(index_dir)
+    existing = _existing(ix)
+    report = IndexReport()
+    try:
+        writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=256)
+    except LockError:
+        raise IndexError_(
+            f"another indexing run is writing to {index_dir}; try again when it has finished"
+        ) from None
+    seen: set[str] = set()
+    files_read: set[str] = set()
+    try:
+        for item in read_paths(paths):
+            if on_document:
+                on_document(item)
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                continue
+            seen.add(item.id)
+            files_read.add(item.path)
+            old = existing.get(item.id)
+            if old and old[0] == item.hash:
+                report.unchanged += 1
+                continue
+            writer.update_document(**document_fields(item))
+            if old:
+                report.updated += 1
+            else:
+                report.added += 1
+        if prune:
+            for doc_id, (_, path) in existing.items():
+                gone = not Path(path).exists() if path else False
+                if doc_id not in seen and (gone or path in files_read):
+                    writer.delete_by_term("id", doc_id)
+                    report.removed += 1
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# The default index: built from the bundled seeds the first time it is needed.
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT_DIR = PACKAGE_DIR.parent
+
+
+def seeds_dir() -> Path:
+    """The bundled corpus: the checkout's ``seeds/``, or the installed copy."""
+    checkout = CHECKOUT_DIR / "seeds"
+    if (CHECKOUT_DIR / "setup.cfg").exists() and checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / "seeds"
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder
+    while not probe.exists():
+        probe = probe.parent
+    return os.access(probe, os.W_OK)
+
+
+def default_index_dir() -> Path:
+    """``SEARCH_INDEX``, else the checkout's ``index/``, else the user's cache."""
+    configured = os.environ.get("SEARCH_INDEX")
+    if configured:
+        return Path(configured)
+    checkout = CHECKOUT_DIR / "index"
+    if (CHECKOUT_DIR / "setup.cfg").exists() and _writable(checkout):
+        return checkout
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("multilingual-news-search")) / "index"
+
+
+def seeds_fingerprint(folder: Path) -> str:
+    digest = hashlib.sha1(INDEX_FORMAT.encode())
+    for file in sorted(folder.glob("*.txt")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+FINGERPRINT_FILE = "SEEDS"
+
+
+def ensure_seeded(index_dir: Path, seeds: Path | None = None) -> IndexReport | None:
+    """Builds or refreshes an index of the seeds; None when it was up to date."""
+    seeds = seeds or seeds_dir()
+    fingerprint = seeds_fingerprint(seeds)
+    marker = index_dir / FINGERPRINT_FILE
+    if exists(index_dir) and marker.exists() and marker.read_text().strip() == fingerprint:
+        return None
+    if exists(index_dir) and index_format(index_dir) != INDEX_FORMAT:
+        # built by another version of the analysis: its terms cannot be trusted
+        shutil.rmtree(index_dir)
+    report = update(index_dir, [seeds], prune=True)
+    marker.write_text(fingerprint + "\n")
+    return report

@@ -1,0 +1,281 @@
+"""From what a reader types to a Whoosh query over the index's three term streams.
+
+The query language is Whoosh's (words, ``"phrases"``, ``AND``/``OR``/``NOT``,
+``prefix*``, ``word~``), plus ``-word``, ``lang:fa`` and
+``date:2025-11-01..2025-11-07`` (or Whoosh's ``date:[A TO B]``). The parser only
+finds the structure; every word is then analysed by its own script and expanded
+into a disjunction over the streams, weighted so that the reader's own words
+outrank stemmed matches, which outrank cross-script key matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from whoosh import qparser
+from whoosh import query as Q
+from whoosh.fields import TEXT, Schema
+
+from .analysis import Analysis, IcuTokenizer, default_analysis, token_script
+from .analysis.scripts import ARABIC
+
+# How much a match in each stream counts (multiplies that stream's BM25 score).
+TITLE_WEIGHT = 1.5
+BODY_WEIGHT = 1.0
+STEM_WEIGHT = 0.6
+KEY_WEIGHT = 0.3
+# Extra for the query's words standing near each other (within PROXIMITY_SLOP).
+PROXIMITY_WEIGHT = 0.5
+PROXIMITY_SLOP = 4
+# A compound written with a space (رئیس جمهور) is also looked up joined.
+COMPOUND_WEIGHT = 0.8
+EXACT_FIELDS = (("title", TITLE_WEIGHT), ("body", BODY_WEIGHT))
+
+MAX_QUERY_LENGTH = 1000
+LANG_CODES = ("ar", "fa", "hi", "en")
+
+_LANG_FILTER = re.compile(r"(?<!\S)lang:([A-Za-z]{2})(?!\S)")
+_DATE_FILTER = re.compile(
+    r"(?<!\S)date:(?:\[\s*(\S*)\s+(?:TO|to)\s+(\S*?)\s*\]|(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?"
+    r"|(\d{4}-\d{2}-\d{2}))(?!\S)"
+)
+_MINUS = re.compile(r"(?<!\S)-(?=[^\s-])")
+_SYNTAX = re.compile(r'["()\[\]{}^~*:+\\]|(?<!\S)-|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched, with a message for the reader."""
+
+
+@dataclass
+class Filters:
+    lang: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+@dataclass
+class ParsedQuery:
+    """The Whoosh query, its filters, and the plain words (for did-you-mean)."""
+
+    text: str
+    query: Q.Query
+    filters: Filters
+    words: list[str] = field(default_factory=list)
+
+
+def _parse_schema() -> Schema:
+    # Structure only: words keep their surface; analysis comes after parsing.
+    return Schema(text=TEXT(analyzer=IcuTokenizer(), multitoken_query="phrase"))
+
+
+_parser_local: qparser.QueryParser | None = None
+
+
+def _parser() -> qparser.QueryParser:
+    global _parser_local
+    if _parser_local is None:
+        parser = qparser.QueryParser("text", _parse_schema(), group=qparser.OrGroup)
+        parser.remove_plugin_class(qparser.FieldsPlugin)
+        parser.remove_plugin_class(qparser.BoostPlugin)
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        _parser_local = parser
+    return _parser_local
+
+
+def extract_filters(text: str) -> tuple[str, Filters]:
+    """Takes ``lang:`` and ``date:`` out of the query text as filters."""
+    filters = Filters()
+
+    def take_lang(m: re.Match) -> str:
+        filters.lang = m.group(1).lower()
+        return " "
+
+    def take_date(m: re.Match) -> str:
+        lo, hi = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+        if m.group(5):
+            lo = hi = m.group(5)
+        filters.date_from, filters.date_to = lo or None, hi or None
+        return " "
+
+    text = _LANG_FILTER.sub(take_lang, text)
+    text = _DATE_FILTER.sub(take_date, text)
+    return text, filters
+
+
+def balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return False
+    return depth == 0 and text.count('"') % 2 == 0
+
+
+def plain_words(text: str) -> str:
+    """The query with every syntax character taken out: searched as words."""
+    return " ".join(_SYNTAX.sub(" ", text).split())
+
+
+class QueryBuilder:
+    """Turns the parser's tree over surfaces into queries over the index's fields."""
+
+    def __init__(self, analysis: Analysis | None = None):
+        self.analysis = analysis or default_analysis()
+
+    # -- words
+
+    def exact(self, surface: str) -> str:
+        return self.analysis.exact.apply(surface, None)
+
+    def is_stopword(self, surface: str) -> bool:
+        return bool(self.exact(surface)) and not self.analysis.stem.apply(surface, None)
+
+    def word(self, surface: str, boost: float = 1.0) -> Q.Query:
+        """One word as a disjunction over the streams: exact, stems, key."""
+        exact = self.exact(surface)
+        if not exact:
+            return Q.NullQuery
+        clauses: list[Q.Query] = [
+            Q.Term("title", exact, boost=TITLE_WEIGHT),
+            Q.Term("body", exact, boost=BODY_WEIGHT),
+        ]
+        for stem in self.analysis.query_stems(surface):
+            clauses.append(Q.Term("stem", stem, boost=STEM_WEIGHT))
+        key = self.analysis.key.apply(surface, None)
+        if key:
+            clauses.append(Q.Term("key", key, boost=KEY_WEIGHT))
+        if "\u200c" in surface:
+            # written with ZWNJ here, perhaps with a space in the document
+            parts = [p for p in surface.split("\u200c") if p]
+            if len(parts) > 1:
+                clauses.append(self.exact_phrase(parts, boost=BODY_WEIGHT))
+        return Q.Or(clauses, boost=boost)
+
+    def words(self, surfaces: list[str]) -> Q.Query:
+        """Plain words: each optional, with extras for proximity and compounds."""
+        content = [s for s in surfaces if not self.is_stopword(s)] or surfaces
+        clauses = [self.word(s) for s in content]
+        if len(content) > 1:
+            clauses.append(self.stem_phrase(content, PROXIMITY_SLOP, PROXIMITY_WEIGHT))
+        for a, b in pairwise(surfaces):
+            if token_script(a) == ARABIC and token_script(b) == ARABIC:
+                joined = self.exact(a + b)
+                clauses.append(Q.Term("body", joined, boost=COMPOUND_WEIGHT))
+        return Q.Or(clauses)
+
+    # -- phrases
+
+    def exact_phrase(self, surfaces: list[str], slop: int = 1, boost: float = 1.0) -> Q.Query:
+        terms = [t for t in (self.exact(s) for s in surfaces) if t]
+        if len(terms) == 1:
+            return Q.Term("body", terms[0], boost=boost)
+        return Q.Or(
+            [
+                Q.Phrase("body", terms, slop=slop, boost=boost),
+                Q.Phrase("title", terms, slop=slop, boost=boost * TITLE_WEIGHT),
+            ]
+        )
+
+    def stem_phrase(self, surfaces: list[str], slop: int, boost: float) -> Q.Query:
+        """The words near each other as stems, once for each reading of Arabic script."""
+        variants: dict[tuple[str, ...], None] = {}
+        for reading in (0, 1):
+            stems = []
+            for s in surfaces:
+                options = self.analysis.query_stems(s)
+                if options:
+                    stems.append(options[min(reading, len(options) - 1)])
+            if len(stems) > 1:
+                variants[tuple(stems)] = None
+        phrases = [Q.Phrase("stem", list(v), slop=slop, boost=boost) for v in variants]
+        return Q.Or(phrases) if phrases else Q.NullQuery
+
+    def phrase(self, surfaces: list[str]) -> Q.Query:
+        """A quoted phrase: exactly as written, or through clitics and suffixes."""
+        if len(surfaces) == 1:
+            return self.word(surfaces[0])
+        content = [s for s in surfaces if not self.is_stopword(s)]
+        gaps = len(surfaces) - len(content)  # stopwords leave holes in the stem stream
+        return Q.Or(
+            [
+                self.exact_phrase(surfaces, boost=BODY_WEIGHT + STEM_WEIGHT),
+                self.stem_phrase(content, slop=1 + gaps, boost=STEM_WEIGHT),
+            ]
+        )
+
+    # -- the tree
+
+    def build(self, node: Q.Query) -> Q.Query:
+        if isinstance(node, Q.Term):
+            return self.word(node.text, node.boost)
+        if isinstance(node, Q.Phrase):
+            return self.phrase(list(node.words))
+        if isinstance(node, Q.FuzzyTerm):
+            exact = self.exact(node.text)
+            if not exact:
+                return Q.NullQuery
+            fuzzy = [
+                Q.FuzzyTerm(f, exact, maxdist=node.maxdist, prefixlength=1, boost=w)
+                for f, w in EXACT_FIELDS
+            ]
+            return Q.Or([self.word(node.text), *fuzzy])
+        if isinstance(node, (Q.Prefix, Q.Wildcard)):
+            # * and ? pass through the normalisation unchanged
+            pattern = self.exact(node.text)
+            if not pattern.strip("*?"):
+                return Q.NullQuery
+            return Q.Or([type(node)(f, pattern, boost=w) for f, w in EXACT_FIELDS])
+        if isinstance(node, Q.Not):
+            return Q.Not(self.build(node.query))
+        if isinstance(node, Q.AndNot):
+            return Q.AndNot(self.build(node.a), self.build(node.b))
+        if isinstance(node, Q.AndMaybe):
+            return Q.AndMaybe(self.build(node.a), self.build(node.b))
+        if isinstance(node, Q.Or):
+            plain = [c.text for c in node.subqueries if type(c) is Q.Term and c.boost == 1.0]
+            others = [c for c in node.subqueries if not (type(c) is Q.Term and c.boost == 1.0)]
+            parts = [self.build(c) for c in others]
+            if plain:
+                parts.append(self.words(plain))
+            return Q.Or(parts) if len(parts) > 1 else parts[0]
+        if isinstance(node, Q.And):
+            return Q.And([self.build(c) for c in node.subqueries])
+        if isinstance(node, Q.Every):
+            return Q.Every()
+        return Q.NullQuery
+
+    def parse(self, text: str) -> ParsedQuery:
+        if len(text) > MAX_QUERY_LENGTH:
+            raise QueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
+        text = text.replace("\x00", " ")
+        rest, filters = extract_filters(text)
+        if filters.lang is not None and filters.lang not in LANG_CODES:
+            raise QueryError(
+                f"unknown language {filters.lang!r}: use one of {', '.join(LANG_CODES)}"
+            )
+        if not balanced(rest):
+            rest = plain_words(rest)
+        rest = _MINUS.sub("NOT ", rest)
+        try:
+            tree = _parser().parse(rest)
+        except Exception:
+            tree = _parser().parse(plain_words(rest))
+        words = [t.text for t in _plain_terms(tree)]
+        return ParsedQuery(text, self.build(tree).normalize(), filters, words)
+
+
+def _plain_terms(node: Q.Query) -> list[Q.Term]:
+    if isinstance(node, Q.Term):
+        return [node]
+    if isinstance(node, (Q.Not,)):
+        return []
+    if isinstance(node, Q.AndNot):
+        return _plain_terms(node.a)
+    out = []
+    for child in node.children():
+        out.extend(_plain_terms(child))
+    return out
