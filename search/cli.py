@@ -176,7 +176,7 @@ def analyze(text, lang, as_json) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(f"language: {result['lang']}")
-    rows = [("token", "offsets", "script", "exact", "stem", "key")]
+    rows = [("token", "offsets", "script", "lang", "exact", "stem", "key")]
     for t in result["tokens"]:
         terms = t["terms"]
         rows.append(
@@ -184,6 +184,7 @@ def analyze(text, lang, as_json) -> None:
                 t["text"],
                 f"{t['start']}-{t['end']}",
                 t["script"],
+                t["lang"] or "-",
                 terms["exact"],
                 terms["stem"] or "-",
                 terms["key"] or "-",

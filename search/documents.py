@@ -98,7 +98,10 @@ def decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise BadInput(f"not valid UTF-16 (byte {e.start})") from None
     if b"\x00" in data:
         raise BadInput("binary file (NUL bytes, no UTF-16 byte-order mark)")
     try:

@@ -236,17 +236,32 @@ class QueryBuilder:
         if isinstance(node, Q.AndMaybe):
             return Q.AndMaybe(self.build(node.a), self.build(node.b))
         if isinstance(node, Q.Or):
-            plain = [c.text for c in node.subqueries if type(c) is Q.Term and c.boost == 1.0]
-            others = [c for c in node.subqueries if not (type(c) is Q.Term and c.boost == 1.0)]
-            parts = [self.build(c) for c in others]
-            if plain:
-                parts.append(self.words(plain))
-            return Q.Or(parts) if len(parts) > 1 else parts[0]
+            return self.optional(node.subqueries)
         if isinstance(node, Q.And):
             return Q.And([self.build(c) for c in node.subqueries])
         if isinstance(node, Q.Every):
             return Q.Every()
         return Q.NullQuery
+
+    def optional(self, children: list[Q.Query]) -> Q.Query:
+        """Optional clauses; plain words among them are searched together.
+
+        ``NOT x`` among optional clauses excludes ``x`` from all of them (in an
+        Or, Whoosh would take it as "every document without x").
+        """
+        negated = [c.query for c in children if isinstance(c, Q.Not)]
+        plain = [c.text for c in children if type(c) is Q.Term]
+        others = [c for c in children if type(c) is not Q.Term and not isinstance(c, Q.Not)]
+        parts = [self.build(c) for c in others]
+        if plain:
+            parts.append(self.words(plain))
+        positive = Q.Or(parts) if len(parts) > 1 else (parts[0] if parts else Q.NullQuery)
+        if not negated:
+            return positive
+        excluded = Q.Or([self.build(c) for c in negated])
+        if not parts:
+            return Q.Not(excluded)
+        return Q.AndNot(positive, excluded)
 
     def parse(self, text: str) -> ParsedQuery:
         if len(text) > MAX_QUERY_LENGTH:

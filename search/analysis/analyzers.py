@@ -20,7 +20,7 @@ from .filters import DigitFoldFilter, NfkcCasefoldFilter, StopFilter, TermChain
 from .hindi import HINDI_STOPWORDS, HindiFoldFilter, HindiNasalFilter
 from .persian import PERSIAN_STOPWORDS, PersianFoldFilter
 from .scripts import detect_language, token_script
-from .stemming import DEFAULT_STEMMERS, LanguageStemFilter, stem_variants
+from .stemming import DEFAULT_STEMMERS, LanguageStemFilter, language_of_term, stem_variants
 from .tokenizers import IcuTokenizer, word_spans
 
 ENGLISH_STOPWORDS = frozenset(
@@ -98,12 +98,13 @@ class AnalyzedToken:
     stem: str
     key: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict:
         return {
             "text": self.surface,
             "start": self.start,
             "end": self.end,
             "script": self.script,
+            "lang": language_of_term(self.exact, lang) if self.exact else None,
             "terms": {"exact": self.exact, "stem": self.stem, "key": self.key},
         }
 
@@ -158,5 +159,5 @@ def analyze(text: str, lang: str | None = None) -> dict:
     return {
         "text": text,
         "lang": detected,
-        "tokens": [t.to_dict() for t in default_analysis().tokens(text, detected)],
+        "tokens": [t.to_dict(detected) for t in default_analysis().tokens(text, detected)],
     }

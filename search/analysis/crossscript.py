@@ -60,8 +60,15 @@ SOUND_CLASSES = str.maketrans(
 _NOT_LETTERS = re.compile("[^a-z]+")
 _REPEATS = re.compile(r"(.)\1+")
 
-# Keys shorter than this collide with too many unrelated words to be useful
-# (pizza → pz); uranium → rnm is the shortest kind that still tells apart.
+# A word that starts with a vowel sound keeps a mark of it: Arabic script
+# writes that vowel (ا أ ع ء, or و ی for u/i), as do Latin and Devanagari, so
+# it tells انضمام (a-ndm) from neodymium (ndm) at no cost to uranium = يورانيوم.
+VOWEL_START = frozenset("aeiouywvʿʾ'")
+VOWEL_MARK = "_"
+
+# Keys with fewer consonants than this (the vowel mark not counted) collide
+# with too many unrelated words to be useful (pizza → pz); uranium → _rnm is
+# the shortest kind that still tells words apart.
 MIN_KEY_LENGTH = 3
 
 
@@ -77,11 +84,15 @@ def skeleton(latin: str) -> str:
 
     >>> skeleton("tungsten"), skeleton("tngstn"), skeleton("tangastana")
     ('tngstn', 'tngstn', 'tngstn')
+    >>> skeleton("uranium"), skeleton("ywranywm"), skeleton("andmam")
+    ('_rnm', '_rnm', '_ndm')
     """
-    latin = _NOT_LETTERS.sub("", latin.lower())
+    latin = latin.lower().lstrip()
+    mark = VOWEL_MARK if latin[:1] in VOWEL_START else ""
+    latin = _NOT_LETTERS.sub("", latin)
     latin = latin.replace("ph", "f")  # फ in loanwords, before h is dropped
     key = latin.translate(SOUND_CLASSES)
-    return _REPEATS.sub(r"\1", key)
+    return mark + _REPEATS.sub(r"\1", key)
 
 
 def cross_script_key(term: str) -> str:
@@ -93,7 +104,7 @@ def cross_script_key(term: str) -> str:
     if token_script(term) == LATIN:
         term = english_sounds(term)
     key = skeleton(_transliterator().transliterate(term))
-    return key if len(key) >= MIN_KEY_LENGTH else ""
+    return key if len(key.lstrip(VOWEL_MARK)) >= MIN_KEY_LENGTH else ""
 
 
 class CrossScriptKeyFilter(TermFilter):

@@ -13,7 +13,7 @@ import Stemmer
 
 from . import arabic, hindi, persian
 from .filters import TermFilter
-from .scripts import ARABIC, DEVANAGARI, LATIN, token_script
+from .scripts import ARABIC, DEVANAGARI, LATIN, PERSIAN_ONLY, token_script
 
 _local = threading.local()
 
@@ -84,7 +84,9 @@ def language_of_term(term: str, lang: str | None) -> str | None:
     """The language whose stemmer a term takes: its script, then the document's."""
     script = token_script(term)
     if script == ARABIC:
-        return "fa" if lang == "fa" else "ar"
+        if lang in ("ar", "fa"):
+            return lang
+        return "fa" if PERSIAN_ONLY.intersection(term) else "ar"
     if script == DEVANAGARI:
         return "hi"
     if script == LATIN:

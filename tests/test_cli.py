@@ -1,0 +1,87 @@
+"""``search-cli`` as a real process: output, JSON shape, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import SEEDS, run_cli
+
+
+def test_default_index_tungsten_finds_the_persian_article():
+    # The Quick start: no --index, the checkout's index/ built from seeds/ if needed.
+    done = run_cli("tungsten")
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("1. دونالد ترمپ")
+    assert "004_a9852c1cd0dd4442" in done.stdout
+    assert "**تنگستن**" in done.stdout  # plain markers when piped
+    assert "1 results in" in done.stdout
+
+
+def test_search_subcommand_is_the_default(seeds_index_dir):
+    a = run_cli("--index", str(seeds_index_dir), "--json", "Boeing")
+    b = run_cli("search", "--index", str(seeds_index_dir), "--json", "Boeing")
+    strip = lambda out: {k: v for k, v in json.loads(out).items() if k != "took_ms"}  # noqa: E731
+    assert strip(a.stdout) == strip(b.stdout)
+
+
+def test_json_shape_and_exit_codes(seeds_index_dir):
+    found = run_cli("--index", str(seeds_index_dir), "--json", "tungsten")
+    assert found.returncode == 0
+    data = json.loads(found.stdout)
+    assert list(data) == ["query", "total", "took_ms", "suggestion", "results"]
+    assert data["query"] == "tungsten" and data["total"] == 1
+    hit = data["results"][0]
+    assert list(hit) == ["id", "title", "lang", "date", "score", "snippet"]
+    assert hit["lang"] == "fa" and hit["date"] == "2025-11-07"
+    assert "<mark>تنگستن</mark>" in hit["snippet"]
+
+    nothing = run_cli("--index", str(seeds_index_dir), "--json", "democracy")
+    assert nothing.returncode == 1 and json.loads(nothing.stdout)["total"] == 0
+
+
+def test_options_limit_page_lang(seeds_index_dir):
+    out = run_cli("--index", str(seeds_index_dir), "--json", "--limit", "2", "--page", "2", "Trump")
+    assert len(json.loads(out.stdout)["results"]) == 2
+    hindi = run_cli("--index", str(seeds_index_dir), "--json", "--lang", "hi", "Trump")
+    assert {r["lang"] for r in json.loads(hindi.stdout)["results"]} == {"hi"}
+
+
+def test_errors_are_one_line_with_status_2(tmp_path, seeds_index_dir):
+    missing = run_cli("--index", str(tmp_path / "none"), "tungsten")
+    assert missing.returncode == 2
+    assert missing.stderr.count("\n") == 1 and "search-cli index --index" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    too_long = run_cli("--index", str(seeds_index_dir), "x" * 2000)
+    assert too_long.returncode == 2 and "longer than" in too_long.stderr
+
+
+def test_search_index_env_selects_the_index(seeds_index_dir):
+    done = run_cli("--json", "tungsten", env={"SEARCH_INDEX": str(seeds_index_dir)})
+    assert done.returncode == 0 and json.loads(done.stdout)["total"] == 1
+
+
+def test_index_command_summary_and_status(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("خبر درباره تنگستن", encoding="utf-8")
+    (corpus / "bad.jsonl").write_text('{"id": "ok", "text": "सेरियम"}\n{broken\n', encoding="utf-8")
+    done = run_cli("index", "--index", str(tmp_path / "ix"), str(corpus))
+    assert done.returncode == 1  # something was skipped
+    assert "2 added" in done.stdout and "1 skipped" in done.stdout
+    assert "bad.jsonl:2" in done.stderr and "invalid JSON" in done.stderr
+    again = run_cli("index", "--index", str(tmp_path / "ix"), "--json", str(corpus / "good.txt"))
+    assert again.returncode == 0 and json.loads(again.stdout)["unchanged"] == 1
+    seeds = run_cli("index", "--index", str(tmp_path / "ix2"), str(SEEDS))
+    assert seeds.returncode == 0 and "5 added" in seeds.stdout
+
+
+def test_analyze_shows_terms_per_stream():
+    done = run_cli("analyze", "--json", "لليورانيوم تنگستن")
+    data = json.loads(done.stdout)
+    first, second = data["tokens"]
+    assert (first["text"], first["start"], first["end"]) == ("لليورانيوم", 0, 10)
+    assert first["terms"]["stem"] == "يورانيوم" and first["terms"]["key"] == "_rnm"
+    assert second["terms"]["key"] == "tngstn" and second["script"] == "arabic"
+    table = run_cli("analyze", "टंगस्टन")
+    assert "tngstn" in table.stdout and "devanagari" in table.stdout

@@ -1,0 +1,107 @@
+"""Building and updating a real index on disk."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from helpers import SEEDS
+from search import IndexError_, open_index, update
+from search import index as index_module
+
+
+def search_ids(index_dir, query):
+    with open_index(index_dir) as ix:
+        return [h.id for h in ix.search(query).results]
+
+
+def test_incremental_add_change_delete(tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("مقاله درباره تنگستن", encoding="utf-8")
+    (corpus / "b.txt").write_text("लेख टंगस्टन के बारे में", encoding="utf-8")
+    first = update(index_dir, [corpus])
+    assert (first.added, first.updated, first.unchanged) == (2, 0, 0)
+
+    again = update(index_dir, [corpus])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+
+    (corpus / "a.txt").write_text("مقاله درباره اورانیوم", encoding="utf-8")
+    (corpus / "c.txt").write_text("خبر جديد عن الغاز", encoding="utf-8")
+    changed = update(index_dir, [corpus])
+    assert (changed.added, changed.updated, changed.unchanged) == (1, 1, 1)
+    assert search_ids(index_dir, "tungsten") == ["b"]
+    assert search_ids(index_dir, "اورانیوم") == ["a"]
+
+    (corpus / "b.txt").unlink()
+    kept = update(index_dir, [corpus])
+    assert kept.removed == 0 and "b" in search_ids(index_dir, "tungsten")
+    pruned = update(index_dir, [corpus], prune=True)
+    assert pruned.removed == 1
+    assert search_ids(index_dir, "tungsten") == []
+    with open_index(index_dir) as ix:
+        assert ix.stats()["documents"] == 2
+
+
+def test_prune_removes_lines_gone_from_a_jsonl_file(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    rows = [{"id": str(i), "text": f"خبر شماره {i} درباره بوئینگ"} for i in range(3)]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    path.write_text("\n".join(json.dumps(r) for r in rows[:2]), encoding="utf-8")
+    report = update(tmp_path / "ix", [path], prune=True)
+    assert report.removed == 1
+    assert sorted(search_ids(tmp_path / "ix", "Boeing")) == ["0", "1"]
+
+
+def test_bad_input_is_skipped_and_good_input_indexed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("تنگستن", encoding="utf-8")
+    (corpus / "bad.txt").write_bytes(b"\xc3\x28 broken")
+    report = update(tmp_path / "ix", [corpus])
+    assert report.added == 1 and report.skipped == 1
+    assert search_ids(tmp_path / "ix", "tungsten") == ["good"]
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexError_, match="search-cli index --index"):
+        open_index(tmp_path / "nothing-here")
+
+
+def test_stored_fields_and_stats(seeds_index):
+    stats = seeds_index.stats()
+    assert stats["documents"] == 5
+    assert stats["languages"] == {"ar": 2, "fa": 1, "hi": 2}
+    assert (stats["date_from"], stats["date_to"]) == ("2025-11-06", "2025-11-07")
+    doc = seeds_index.document("004_a9852c1cd0dd4442")
+    assert doc.lang == "fa" and "تنگستن" in doc.text and doc.date == "2025-11-07"
+    assert seeds_index.document("no-such-id") is None
+
+
+def test_default_index_is_built_from_seeds_and_refreshed(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    index_dir = tmp_path / "default-index"
+    built = index_module.ensure_seeded(index_dir, seeds)
+    assert built.added == 5
+    assert index_module.ensure_seeded(index_dir, seeds) is None  # up to date
+    (seeds / "005_new.txt").write_text(" date 2025-11-08 خبر تازه درباره تنگستن", encoding="utf-8")
+    (seeds / "000_6c52c591178293ae.txt").unlink()
+    refreshed = index_module.ensure_seeded(index_dir, seeds)
+    assert (refreshed.added, refreshed.removed) == (1, 1)
+    assert sorted(search_ids(index_dir, "tungsten")) == ["004_a9852c1cd0dd4442", "005_new"]
+
+
+def test_default_index_dir_falls_back_to_user_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("SEARCH_INDEX", raising=False)
+    monkeypatch.setattr(index_module, "CHECKOUT_DIR", tmp_path / "not-a-checkout")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert (
+        index_module.default_index_dir()
+        == tmp_path / "cache" / "multilingual-news-search" / "index"
+    )
+    monkeypatch.setenv("SEARCH_INDEX", str(tmp_path / "chosen"))
+    assert index_module.default_index_dir() == tmp_path / "chosen"

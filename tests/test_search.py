@@ -1,0 +1,200 @@
+"""Query syntax, ranking order, filters, paging, did-you-mean, highlighting."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from search import QueryError, open_index, update
+
+PERSIAN, ARABIC_002, ARABIC_003 = (
+    "004_a9852c1cd0dd4442",
+    "002_c1bf324b60e7b699",
+    "003_4df96fbdbd0ef333",
+)
+HINDI_000, HINDI_001 = "000_6c52c591178293ae", "001_238f73fc2cdb7101"
+
+
+def ids(result):
+    return [h.id for h in result.results]
+
+
+def marked(snippet):
+    return re.findall(r"<mark>(.*?)</mark>", snippet)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ('"البيت الأبيض"', {ARABIC_002, ARABIC_003}),
+        ("تنگستن AND सेरियम", set()),
+        # Qasim is written कासिम in the Hindi articles: a cross-script match
+        ("قاسم AND ترامب", {ARABIC_002, ARABIC_003, HINDI_000, HINDI_001}),
+        ("تنگستن OR सेरियम", {PERSIAN, HINDI_000}),
+        ("tungst*", set()),  # prefixes are on the exact words: no Latin tungsten in the corpus
+        ("تنگس*", {PERSIAN}),
+        ("تنگستان~", {PERSIAN}),
+        ("lang:fa Trump", {PERSIAN}),
+        ("Trump date:2025-11-06..2025-11-06", {HINDI_000}),
+        ("Trump date:[2025-11-06 TO 2025-11-06]", {HINDI_000}),
+    ],
+)
+def test_query_syntax(seeds_index, query, expected):
+    result = seeds_index.search(query)
+    if expected is not None:
+        assert set(ids(result)) == expected, query
+
+
+def test_not_excludes(seeds_index):
+    everything = set(ids(seeds_index.search("Trump")))
+    without = set(ids(seeds_index.search("Trump -تنگستن")))
+    assert PERSIAN in everything and without == everything - {PERSIAN}
+    # a word excluded in one script is excluded in all: ترمپ is Trump everywhere
+    assert seeds_index.search("Trump NOT ترمپ").total == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"unbalanced quote', "(open paren", "close) paren", "a AND", "NOT", ":", "***", "~", '"'],
+)
+def test_malformed_syntax_never_fails(seeds_index, query):
+    seeds_index.search(query)
+
+
+def test_unbalanced_quote_is_searched_as_words(seeds_index):
+    assert PERSIAN in ids(seeds_index.search('"تنگستن قزاقستان'))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"limit": 0}, "limit"), ({"page": 0}, "page"), ({"lang": "xx"}, "unknown language")],
+)
+def test_bad_options_are_clear_errors(seeds_index, kwargs, message):
+    with pytest.raises(QueryError, match=message):
+        seeds_index.search("Trump", **kwargs)
+
+
+def test_bad_query_text_is_a_clear_error(seeds_index):
+    with pytest.raises(QueryError, match="empty"):
+        seeds_index.search("   ")
+    with pytest.raises(QueryError, match="longer than"):
+        seeds_index.search("x" * 5000)
+    with pytest.raises(QueryError, match="unknown language"):
+        seeds_index.search("Trump lang:xx")
+
+
+def test_own_words_outrank_stems_outrank_keys(tmp_path):
+    rows = [
+        {"id": "exact", "text": "البيت قديم وكبير جدا في المدينة", "lang": "ar"},
+        {"id": "stem", "text": "بالبيت قديم وكبير جدا في المدينة", "lang": "ar"},
+        {"id": "other", "text": "خبر آخر عن الطقس في المدينة", "lang": "ar"},
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    with open_index(tmp_path / "ix") as ix:
+        assert ids(ix.search("البيت")) == ["exact", "stem"]
+
+
+def test_title_outranks_body(tmp_path):
+    rows = [
+        {"id": "body", "title": "خبر روز", "text": "گزارش درباره تنگستن و معدن"},
+        {"id": "title", "title": "تنگستن", "text": "گزارش درباره فلز و معدن"},
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    with open_index(tmp_path / "ix") as ix:
+        assert ids(ix.search("تنگستن")) == ["title", "body"]
+
+
+def test_phrase_and_proximity_rank_higher(tmp_path):
+    rows = [
+        {"id": "apart", "text": "الغاز في الشمال. وفي الجنوب خبر طويل آخر عن الطبيعي والبحر"},
+        {"id": "together", "text": "الغاز الطبيعي في الشمال. وفي الجنوب خبر طويل آخر عن البحر"},
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    with open_index(tmp_path / "ix") as ix:
+        assert ids(ix.search("الغاز الطبيعي")) == ["together", "apart"]
+        assert ids(ix.search('"الغاز الطبيعي"')) == ["together"]
+
+
+def test_cross_script_match_is_marked(seeds_index):
+    result = seeds_index.search("tungsten")
+    assert ids(result) == [PERSIAN]
+    assert marked(result.results[0].snippet) == ["تنگستن"]
+
+
+def test_stemmed_match_marks_the_surface(seeds_index):
+    result = seeds_index.search("اليورانيوم")
+    snippets = {h.id: h.snippet for h in result.results}
+    assert "لليورانيوم" in marked(snippets[ARABIC_002])
+
+
+def test_snippet_length_and_whole_words(seeds_index):
+    for hit in seeds_index.search("Trump", limit=10).results:
+        text = re.sub(r"</?mark>", "", hit.snippet).strip("…")
+        assert 40 <= len(text) <= 240
+        doc = seeds_index.document(hit.id)
+        import html
+
+        assert html.unescape(text) in doc.text.replace("\n", " ")
+
+
+def test_snippet_escapes_document_text(tmp_path):
+    path = tmp_path / "d.jsonl"
+    row = {"id": "x", "text": 'خبر <script>alert(1)</script> تنگستن & "quotes"'}
+    path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    with open_index(tmp_path / "ix") as ix:
+        snippet = ix.search("tungsten").results[0].snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    assert re.sub(r"</?mark>", "", snippet).count("<") == 0
+
+
+def test_offsets_of_marks_are_exact_with_astral_text(tmp_path):
+    path = tmp_path / "d.jsonl"
+    row = {"id": "x", "text": "😀😀 خبر درباره 𝒜 تنگستن 😀 پایان"}
+    path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    with open_index(tmp_path / "ix") as ix:
+        assert marked(ix.search("tungsten").results[0].snippet) == ["تنگستن"]
+
+
+def test_paging_and_facets(seeds_index):
+    first = seeds_index.search("Trump", limit=2, page=1)
+    second = seeds_index.search("Trump", limit=2, page=2)
+    assert first.total == second.total == 5
+    assert not set(ids(first)) & set(ids(second))
+    assert first.facets == {"ar": 2, "fa": 1, "hi": 2}
+    hindi = seeds_index.search("Trump", lang="hi")
+    assert set(ids(hindi)) == {HINDI_000, HINDI_001}
+    assert hindi.facets == first.facets  # counts are over every language
+
+
+def test_did_you_mean(seeds_index):
+    result = seeds_index.search("تنگستنن")
+    assert result.suggestion == "تنگستن"
+    assert seeds_index.search("تنگستن").suggestion is None
+
+
+def test_result_shape(seeds_index):
+    data = seeds_index.search("tungsten").to_dict()
+    assert list(data) == ["query", "total", "took_ms", "suggestion", "results"]
+    assert list(data["results"][0]) == ["id", "title", "lang", "date", "score", "snippet"]
+    json.dumps(data)
+
+
+def test_suggest_completes_from_index_words(seeds_index):
+    assert "تنگستن" in seeds_index.suggest("تنگ")
+    assert seeds_index.suggest("") == []
+
+
+def test_marked_document(seeds_index):
+    doc = seeds_index.document(PERSIAN)
+    html_doc = seeds_index.marked(doc, "tungsten")
+    assert html_doc["text"].count("<mark>تنگستن</mark>") == doc.text.count("تنگستن")
