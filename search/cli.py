@@ -195,6 +195,84 @@ def analyze(text, lang, as_json) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip())
 
 
+def _evaluation_run(index_dir, queries_path, k, run_path, tag):
+    from .evaluation import read_queries, run_queries
+
+    try:
+        queries = read_queries(queries_path)
+    except (OSError, ValueError) as e:
+        fail(str(e))
+    with open_for_search(index_dir) as ix:
+        if sys.stderr.isatty():
+            with click.progressbar(length=len(queries), label="queries", file=sys.stderr) as bar:
+                lines = list(run_queries(ix, queries, k, on_query=lambda: bar.update(1)))
+        else:
+            lines = list(run_queries(ix, queries, k))
+    if run_path:
+        text = "".join(line.trec(tag) + "\n" for line in lines)
+        if str(run_path) == "-":
+            click.echo(text, nl=False)
+        else:
+            Path(run_path).write_text(text, encoding="utf-8")
+    return queries, lines
+
+
+queries_option = click.option(
+    "--queries",
+    "queries_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TSV file: qid<TAB>query.",
+)
+k_option = click.option("--k", default=100, show_default=True, help="Results per query (1-100).")
+
+
+@main.command("run")
+@index_option
+@queries_option
+@k_option
+@click.option("--run", "run_path", default="-", help="TREC run file to write (default: stdout).")
+@click.option("--tag", default="search-cli", show_default=True, help="Run tag, last column.")
+def run_command(index_dir, queries_path, k, run_path, tag) -> None:
+    """Search every query of a file and write a TREC run: qid Q0 docid rank score tag."""
+    _evaluation_run(index_dir, queries_path, k, run_path, tag)
+
+
+@main.command("eval")
+@index_option
+@queries_option
+@click.option(
+    "--qrels",
+    "qrels_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TREC qrels: qid 0 docid relevance.",
+)
+@k_option
+@click.option("--run", "run_path", default=None, help="Also write the TREC run here.")
+@click.option("--tag", default="search-cli", show_default=True, help="Run tag.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json) -> None:
+    """Score a run of a query file: MRR@10, nDCG@10, R@10, R@100 (ir-measures)."""
+    try:
+        import ir_measures  # noqa: F401
+
+        from .evaluation import evaluate
+    except ImportError:
+        fail("eval needs ir-measures: pip install 'multilingual-news-search[eval]'")
+    queries, lines = _evaluation_run(index_dir, queries_path, k, run_path, tag)
+    try:
+        figures = evaluate(lines, qrels_path, queries)
+    except (OSError, ValueError) as e:
+        fail(f"cannot score the run: {e}")
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    for name, value in figures.items():
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        click.echo(f"{name:<10} {shown}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")

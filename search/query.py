@@ -18,7 +18,7 @@ from whoosh import qparser
 from whoosh import query as Q
 from whoosh.fields import TEXT, Schema
 
-from .analysis import Analysis, IcuTokenizer, default_analysis, token_script
+from .analysis import Analysis, IcuTokenizer, default_analysis, token_script, word_spans
 from .analysis.scripts import ARABIC
 
 # How much a match in each stream counts (multiplies that stream's BM25 score).
@@ -211,9 +211,13 @@ class QueryBuilder:
 
     def build(self, node: Q.Query) -> Q.Query:
         if isinstance(node, Q.Term):
-            return self.word(node.text, node.boost)
+            surfaces = split_words(node.text)
+            if len(surfaces) == 1:
+                return self.word(surfaces[0], node.boost)
+            return self.words(surfaces) if surfaces else Q.NullQuery
         if isinstance(node, Q.Phrase):
-            return self.phrase(list(node.words))
+            surfaces = [w for word in node.words for w in split_words(word)]
+            return self.phrase(surfaces) if surfaces else Q.NullQuery
         if isinstance(node, Q.FuzzyTerm):
             exact = self.exact(node.text)
             if not exact:
@@ -250,7 +254,7 @@ class QueryBuilder:
         Or, Whoosh would take it as "every document without x").
         """
         negated = [c.query for c in children if isinstance(c, Q.Not)]
-        plain = [c.text for c in children if type(c) is Q.Term]
+        plain = [w for c in children if type(c) is Q.Term for w in split_words(c.text)]
         others = [c for c in children if type(c) is not Q.Term and not isinstance(c, Q.Not)]
         parts = [self.build(c) for c in others]
         if plain:
@@ -279,8 +283,13 @@ class QueryBuilder:
             tree = _parser().parse(rest)
         except Exception:
             tree = _parser().parse(plain_words(rest))
-        words = [t.text for t in _plain_terms(tree)]
+        words = [w for t in _plain_terms(tree) for w in split_words(t.text)]
         return ParsedQuery(text, self.build(tree).normalize(), filters, words)
+
+
+def split_words(text: str) -> list[str]:
+    """The words of one parser term: the parser splits at spaces, ICU at punctuation."""
+    return [text[start:end] for start, end in word_spans(text)]
 
 
 def _plain_terms(node: Q.Query) -> list[Q.Term]:
