@@ -82,6 +82,7 @@ _STOPWORDS = """
 باید خواهد گفت گفته وی ولی زیرا چنین چنان همین همان آنچه اینکه آنکه
 روی درباره میان بین پیش پیش‌از زیر بالای جز مانند مثل طی توسط نزد سوی
 کجا چرا چگونه کی چند کدام آیا نه بله
+چطور چقدر چیست کیست چیزی کسی کسانی هایی ای اند بوده نیز دیگر
 """
 PERSIAN_STOPWORDS = frozenset(
     word.translate(ARABIC_FOLDS).translate(PERSIAN_FOLDS) for word in _STOPWORDS.split()
