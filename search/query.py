@@ -148,8 +148,7 @@ class QueryBuilder:
         ]
         for stem in self.analysis.query_stems(surface):
             clauses.append(Q.Term("stem", stem, boost=STEM_WEIGHT))
-        key = self.analysis.key.apply(surface, None)
-        if key:
+        for key in self.analysis.query_keys(surface):
             clauses.append(Q.Term("key", key, boost=KEY_WEIGHT))
         if "\u200c" in surface:
             # written with ZWNJ here, perhaps with a space in the document

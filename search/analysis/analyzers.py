@@ -135,6 +135,11 @@ class Analysis:
             )
         return out
 
+    def query_keys(self, surface: str) -> list[str]:
+        """Keys of a query word: with and without Arabic clitics when they differ."""
+        keys = (self.key.apply(surface, None), self.key.apply(surface, "fa"))
+        return [k for k in dict.fromkeys(keys) if k]
+
     def query_stems(self, surface: str) -> list[str]:
         """All stems a query word may take, whatever the document's language."""
         exact = self.exact.apply(surface, None)

@@ -82,7 +82,9 @@ ARTICLE_PREFIXES = (
     LAM + LAM,  # لل
     ALEF + LAM,  # ال
 )
-CONJUNCTION_PREFIXES = (WAW, FEH)  # و ف
+# Only wa-: light10 takes fa- off with the article (فال) alone, since far more
+# words start with a root feh (فرنسا) than with the conjunction.
+CONJUNCTION_PREFIXES = (WAW,)  # و
 
 # light10's suffixes, longest first (ة and ى are already folded to ه and ي).
 SUFFIXES = (
@@ -129,10 +131,15 @@ def strip_suffixes(word: str) -> str:
 
 
 class ArabicArticleFilter(TermFilter):
-    """Strips the article and the clitics joined before it (``بالبيت`` → ``بيت``)."""
+    """Strips the article and the clitics joined before it (``بالبيت`` → ``بيت``).
+
+    Persian writes its conjunction apart, so in a Persian document a leading
+    و is a letter of the word (ونزوئلا); the query side, not knowing the
+    language, looks up both keys.
+    """
 
     def apply(self, text: str, lang: str | None) -> str:
-        return strip_article(text)
+        return text if lang == "fa" else strip_article(text)
 
     def __repr__(self) -> str:
         return "ArabicArticleFilter()"
@@ -158,7 +165,7 @@ _STOPWORDS = """
 هذا هذه هذان هاتان هؤلاء ذلك تلك أولئك هنا هناك هنالك
 الذي التي الذين اللذان اللتان اللاتي اللواتي ما ماذا من متى أين كيف كم لماذا أي
 لا لم لن ليس ليست قد لقد سوف س كان كانت كانوا يكون تكون أصبح صار
-كل بعض غير سوى أيضا ايضا فقط إلا الا كما مثل بعد قبل فوق تحت أمام خلف
+كل بعض غير سوى أيضا ايضا فقط إلا الا كما مثل بعد قبل فوق تحت خلف
 به بها بهم له لها لهم لنا لك منه منها منهم عنه عنها فيه فيها فيهم عليه عليها عليهم إليه
 التى الذى وهو وهي وقد ولا وفي ومن وعلى وأن وان وكان وكانت وما ولم
 يا ذات ذو أحد احد ثمة مما عما بما فيما كذلك لذلك هكذا وإن وإذا

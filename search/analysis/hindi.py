@@ -20,6 +20,11 @@ CANDRA_E = "\u090d"  # ऍ
 CANDRA_O = "\u0911"  # ऑ
 LETTER_E = "\u090f"  # ए
 LETTER_O = "\u0913"  # ओ
+NNNA = "\u0929"  # ऩ, na with nukta (NFKC keeps it composed)
+RRA = "\u0931"  # ऱ
+LLLA = "\u0934"  # ऴ
+LLA = "\u0933"  # ळ
+RA = "\u0930"  # र
 NGA = "\u0919"  # ङ
 NYA = "\u091e"  # ञ
 NNA = "\u0923"  # ण
@@ -30,6 +35,9 @@ HINDI_FOLDS: dict[int, str | None] = {
     # nukta is often left out: ज़ is written ज, फ़ फ (NFKC has split the
     # precomposed letters U+0958-095F into letter + nukta already)
     ord(NUKTA): None,
+    ord(NNNA): NA,
+    ord(RRA): RA,
+    ord(LLLA): LLA,
     # chandrabindu and anusvara are written for the same nasal sound
     ord(CANDRABINDU): ANUSVARA,
     # the candra vowels of English loanwords (डॉलर, बैंक) against plain e/o

@@ -8,6 +8,8 @@ only one of them uses.
 
 from __future__ import annotations
 
+import unicodedata
+
 ARABIC = "arabic"
 DEVANAGARI = "devanagari"
 LATIN = "latin"
@@ -69,6 +71,8 @@ def detect_language(text: str) -> str:
     counts = {ARABIC: 0, DEVANAGARI: 0, LATIN: 0}
     persian = arabic = 0
     for ch in text:
+        if not ch.isalpha() and not unicodedata.category(ch).startswith("M"):
+            continue  # digits and punctuation of a block say nothing of the language
         script = char_script(ch)
         if script in counts:
             counts[script] += 1

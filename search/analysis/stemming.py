@@ -55,7 +55,9 @@ def stem_english(word: str) -> str:
 
 
 def snowball_arabic(word: str) -> str:
-    return _snowball("arabic").stemWord(word)
+    # Snowball keeps wa-/fa- before an alef (وأوزبكستان, والبيت): our clitic
+    # rule goes first, so that both spellings reach the same stem.
+    return _snowball("arabic").stemWord(arabic.strip_article(word))
 
 
 def snowball_persian(word: str) -> str:
