@@ -1,0 +1,102 @@
+"""The web front end: search pages and a JSON API over the ``search`` package.
+
+``create_app()`` is the Flask application factory (``flask --app web run`` for
+development); ``serve()`` runs the same app on waitress, a production WSGI server,
+for ``search-cli serve``. Every page and every JSON answer comes from the
+``search`` package's public API, so the CLI, the HTML and the JSON agree.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from flask import Flask
+
+from search.query import MAX_QUERY_LENGTH
+
+# Content-Security-Policy: nothing inline, nothing from another origin.
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+DEFAULTS = {
+    # None: the default index (built from the bundled seeds when needed).
+    "INDEX_DIR": None,
+    # Longest query accepted (characters); longer ones are a 400.
+    "MAX_QUERY_LENGTH": MAX_QUERY_LENGTH,
+    # Results per HTML page; the JSON API takes ?limit=.
+    "RESULTS_PER_PAGE": 10,
+    # How many completions /api/suggest gives.
+    "SUGGEST_LIMIT": 8,
+    # Only GET is served; any request body larger than this is refused (413).
+    "MAX_CONTENT_LENGTH": 16 * 1024,
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The app: defaults, then ``SEARCH_*`` environment variables, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("SEARCH")  # e.g. SEARCH_INDEX_DIR=/path/to/index
+    if test_config:
+        app.config.update(test_config)
+    if app.config["INDEX_DIR"] is not None:
+        app.config["INDEX_DIR"] = os.fspath(app.config["INDEX_DIR"])
+
+    # JSON exactly as `search-cli --json` prints it: keys in order, text readable.
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    from . import engine, errors, views
+
+    engine.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(views.bp)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    index_dir: str | os.PathLike | None = None,
+    threads: int = 8,
+) -> None:
+    """Runs the app on waitress until interrupted; the index is opened before listening."""
+    from waitress import serve as waitress_serve
+
+    from .engine import get_index
+
+    app = create_app({"INDEX_DIR": index_dir} if index_dir is not None else None)
+    with app.app_context():
+        ix = get_index()  # fail now, with the index's own message, not on the first request
+    print(f"Searching {ix.path}", file=sys.stderr)
+    print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="news-search")
+
+
+__all__ = ["create_app", "serve"]

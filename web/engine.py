@@ -1,0 +1,33 @@
+"""The app's one :class:`search.SearchIndex`, opened on first use and shared by all threads.
+
+A ``SearchIndex`` is safe to share: each thread gets its own Whoosh searcher,
+refreshed when the index changes, so nothing is opened or closed per request.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app
+
+from search import SearchIndex, open_index
+
+EXTENSION = "search_index"
+_LOCK = "search_index_lock"
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[_LOCK] = threading.Lock()
+
+
+def get_index() -> SearchIndex:
+    """The index in ``INDEX_DIR`` (or the default one); raises ``search.IndexError_``."""
+    extensions = current_app.extensions
+    ix = extensions.get(EXTENSION)
+    if ix is None:
+        with extensions[_LOCK]:
+            ix = extensions.get(EXTENSION)
+            if ix is None:
+                ix = open_index(current_app.config["INDEX_DIR"])
+                extensions[EXTENSION] = ix
+    return ix
