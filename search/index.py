@@ -153,7 +153,27 @@ def update(
     prune: bool = False,
     on_document: Callable[[Document | Problem], None] | None = None,
 ) -> IndexReport:
-    """Adds new and changed documents from ``paths``; with ``prune``, removes gone ones."""
+    """Adds new and changed documents from ``paths``; with ``prune``, removes gone ones.
+
+    Pruning removes the documents whose file no longer exists, and those of
+    a file read now that no longer holds them (a line gone from a JSONL file).
+    """
+    return write_documents(index_dir, read_paths(paths), prune=prune, on_document=on_document)
+
+
+def write_documents(
+    index_dir: str | os.PathLike,
+    items: Iterable[Document | Problem],
+    *,
+    prune: bool = False,
+    delete_ids: Iterable[str] = (),
+    on_document: Callable[[Document | Problem], None] | None = None,
+) -> IndexReport:
+    """Adds new and changed documents, deletes ``delete_ids``; one commit.
+
+    ``items`` may carry Problems (input that was not read): they are counted
+    and reported, never indexed.
+    """
     started = time.perf_counter()
     index_dir = Path(index_dir)
     ix = open_dir(index_dir) if exists(index_dir) else create(index_dir)
@@ -168,7 +188,7 @@ def update(
     seen: set[str] = set()
     files_read: set[str] = set()
     try:
-        for item in read_paths(paths):
+        for item in items:
             if on_document:
                 on_document(item)
             if isinstance(item, Problem):
@@ -185,6 +205,10 @@ def update(
                 report.updated += 1
             else:
                 report.added += 1
+        for doc_id in delete_ids:
+            if doc_id in existing and doc_id not in seen:
+                writer.delete_by_term("id", doc_id)
+                report.removed += 1
         if prune:
             for doc_id, (_, path) in existing.items():
                 gone = not Path(path).exists() if path else False
