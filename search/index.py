@@ -11,15 +11,24 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Positions
 from whoosh.index import LockError
+from whoosh.system import pack_uint
 
-from .analysis import LangText, exact_analyzer, key_analyzer, stem_analyzer, word_spans
+from .analysis import (
+    LangText,
+    default_analysis,
+    exact_analyzer,
+    key_analyzer,
+    stem_analyzer,
+)
 from .documents import Document, Problem, read_paths
 
 # Bumped whenever analysis or schema change what is in an index: an index built
@@ -33,6 +42,43 @@ class IndexError_(Exception):
     """An index that cannot be opened or written, with a message for people."""
 
 
+STREAMS = {"exact": 0, "stem": 1, "key": 2}
+
+
+class AnalyzedText(TEXT):
+    """A TEXT field that takes its terms from the document's one analysis.
+
+    Given a :class:`LangText`, it reads the stream it indexes from the terms
+    the text has computed once for all fields; the postings are the same as
+    its analyzer would give (the test suite checks it). Given plain text, it
+    is an ordinary TEXT field.
+    """
+
+    def __init__(self, stream: str, **kwargs):
+        super().__init__(**kwargs)
+        self.stream = stream
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, LangText):
+            yield from super().index(value, **kwargs)
+            return
+        column = STREAMS[self.stream]
+        positions: dict[str, list[int]] = {}
+        for pos, terms in enumerate(value.terms(default_analysis())):
+            term = terms[column]
+            if term:
+                positions.setdefault(term, []).append(pos)
+        boost = self.format.field_boost
+        if isinstance(self.format, Positions):
+            encode = self.format.encode
+            for term, poses in positions.items():
+                yield term.encode("utf-8"), len(poses), len(poses) * boost, encode(poses)
+        else:
+            for term, poses in positions.items():
+                freq = len(poses)
+                yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+
+
 def schema() -> Schema:
     exact = exact_analyzer()
     return Schema(
@@ -43,25 +89,22 @@ def schema() -> Schema:
         hash=ID(stored=True),
         url=STORED,
         # the reader's own words, with positions for phrases
-        title=TEXT(analyzer=exact, stored=True),
-        body=TEXT(analyzer=exact, stored=True, spelling=True),
+        title=AnalyzedText("exact", analyzer=exact, stored=True),
+        body=AnalyzedText("exact", analyzer=exact, stored=True, spelling=True),
         # title + body stemmed; positions so that quoted phrases match through clitics
-        stem=TEXT(analyzer=stem_analyzer()),
+        stem=AnalyzedText("stem", analyzer=stem_analyzer()),
         # title + body as cross-script keys; frequencies only
-        key=TEXT(analyzer=key_analyzer(), phrase=False),
+        key=AnalyzedText("key", analyzer=key_analyzer(), phrase=False),
     )
 
 
 def document_fields(doc: Document) -> dict:
-    """What Whoosh indexes and stores for one document."""
-    title_spans = word_spans(doc.title)
-    body_spans = word_spans(doc.text)
-    offset = len(doc.title) + 1
-    both = LangText(
-        doc.title + "\n" + doc.text,
-        doc.lang,
-        title_spans + [(s + offset, e + offset) for s, e in body_spans],
-    )
+    """What Whoosh indexes and stores for one document.
+
+    The title and body are parts of one LangText, so the analysis runs once
+    per document, in whichever process indexes it.
+    """
+    both = LangText(doc.title + "\n" + doc.text, doc.lang)
     return {
         "id": doc.id,
         "path": doc.path,
@@ -69,8 +112,8 @@ def document_fields(doc: Document) -> dict:
         "date": doc.date or "",
         "hash": doc.hash,
         "url": doc.url,
-        "title": LangText(doc.title, doc.lang, title_spans),
-        "body": LangText(doc.text, doc.lang, body_spans),
+        "title": LangText(doc.title, doc.lang, whole=both, offset=0),
+        "body": LangText(doc.text, doc.lang, whole=both, offset=len(doc.title) + 1),
         "stem": both,
         "key": both,
         "_stored_title": doc.title,
@@ -161,6 +204,40 @@ def update(
     return write_documents(index_dir, read_paths(paths), prune=prune, on_document=on_document)
 
 
+# Below this many documents to write, one process does it all: starting the
+# indexing processes costs more than it saves.
+PARALLEL_THRESHOLD = 500
+# Memory for each writer's postings before it spills a sorted run to disk.
+WRITER_LIMIT_MB = 128
+
+
+def indexing_processes() -> int:
+    """Processes that analyse and write segments: every core (``SEARCH_INDEX_PROCS``)."""
+    configured = os.environ.get("SEARCH_INDEX_PROCS")
+    if configured and configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def _open_writer(ix: whoosh_index.Index, index_dir: Path, procs: int):
+    """One writer, or one per core writing a segment each (analysis included)."""
+    try:
+        if procs > 1:
+            # each process keeps its own segment: merging them would cost as
+            # much again; Whoosh merges small segments on later commits
+            return ix.writer(
+                procs=procs,
+                multisegment=True,
+                limitmb=WRITER_LIMIT_MB,
+                timeout=WRITE_LOCK_TIMEOUT,
+            )
+        return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITE_LOCK_TIMEOUT)
+    except LockError:
+        raise IndexError_(
+            f"another indexing run is writing to {index_dir}; try again when it has finished"
+        ) from None
+
+
 def write_documents(
     index_dir: str | os.PathLike,
     items: Iterable[Document | Problem],
@@ -179,15 +256,11 @@ def write_documents(
     ix = open_dir(index_dir) if exists(index_dir) else create(index_dir)
     existing = _existing(ix)
     report = IndexReport()
-    try:
-        writer = ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=256)
-    except LockError:
-        raise IndexError_(
-            f"another indexing run is writing to {index_dir}; try again when it has finished"
-        ) from None
     seen: set[str] = set()
     files_read: set[str] = set()
-    try:
+
+    def changed() -> Iterator[tuple[Document, bool]]:
+        """Documents to write, with whether they replace an indexed one."""
         for item in items:
             if on_document:
                 on_document(item)
@@ -200,10 +273,19 @@ def write_documents(
             if old and old[0] == item.hash:
                 report.unchanged += 1
                 continue
-            writer.update_document(**document_fields(item))
-            if old:
+            yield item, old is not None
+
+    pending = changed()
+    first = list(islice(pending, PARALLEL_THRESHOLD))
+    procs = indexing_processes() if len(first) == PARALLEL_THRESHOLD else 1
+    writer = _open_writer(ix, index_dir, procs)
+    try:
+        for doc, replaces in chain(first, pending):
+            if replaces:
+                writer.update_document(**document_fields(doc))
                 report.updated += 1
             else:
+                writer.add_document(**document_fields(doc))
                 report.added += 1
         for doc_id in delete_ids:
             if doc_id in existing and doc_id not in seen:

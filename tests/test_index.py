@@ -105,3 +105,58 @@ def test_default_index_dir_falls_back_to_user_cache(monkeypatch, tmp_path):
     )
     monkeypatch.setenv("SEARCH_INDEX", str(tmp_path / "chosen"))
     assert index_module.default_index_dir() == tmp_path / "chosen"
+
+
+class Plain(str):
+    """Text with a language but no precomputed analysis: the analyzer path."""
+
+    def __new__(cls, text, lang):
+        self = super().__new__(cls, text)
+        self.lang = lang
+        return self
+
+
+def test_one_pass_analysis_gives_the_analyzers_postings(tmp_path):
+    """Fields fed a LangText (one analysis per document) index exactly what their
+    analyzers would index from plain text."""
+    from search.documents import read_paths
+
+    docs = [d for d in read_paths([SEEDS])]
+    fast, slow = index_module.create(tmp_path / "fast"), index_module.create(tmp_path / "slow")
+    with fast.writer() as w_fast, slow.writer() as w_slow:
+        for doc in docs:
+            fields = index_module.document_fields(doc)
+            w_fast.add_document(**fields)
+            plain = {
+                k: (Plain(v, doc.lang) if isinstance(v, str) else v) for k, v in fields.items()
+            }
+            w_slow.add_document(**plain)
+
+    def postings(ix, field):
+        with ix.searcher() as s:
+            reader = s.reader()
+            return {
+                (term, tuple(reader.postings(field, term).all_items()))
+                for term in reader.field_terms(field)
+            }
+
+    for field in ("title", "body", "stem", "key"):
+        assert postings(fast, field) == postings(slow, field), field
+
+
+def test_parallel_writers_give_the_same_results(tmp_path, monkeypatch, seeds_index):
+    """Several processes writing a segment each: the same answers as one writer."""
+    monkeypatch.setattr(index_module, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setenv("SEARCH_INDEX_PROCS", "2")
+    report = update(tmp_path / "ix", [SEEDS])
+    assert report.added == 5
+    with open_index(tmp_path / "ix") as parallel:
+        for query in ("tungsten", "Trump", "اليورانيوم", '"البيت الأبيض"', "रेयर अर्थ"):
+            one = [(h.id, round(h.score, 6)) for h in seeds_index.search(query).results]
+            two = [(h.id, round(h.score, 6)) for h in parallel.search(query).results]
+            assert one == two, query
+    # an update through the parallel path replaces, never duplicates
+    again = update(tmp_path / "ix", [SEEDS])
+    assert again.unchanged == 5
+    with open_index(tmp_path / "ix") as parallel:
+        assert parallel.stats()["documents"] == 5

@@ -10,6 +10,7 @@ Three term streams come from one ICU segmentation:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from whoosh.analysis.analyzers import CompositeAnalyzer
@@ -65,25 +66,50 @@ def key_analyzer() -> CompositeAnalyzer:
 
 
 class LangText(str):
-    """Text with its language and (once computed) its word spans.
+    """Text with its language, analysed once for every field that indexes it.
 
     Whoosh hands a field's value to its analyzer unchanged, so the language
-    rides along to the stemmer, and the spans are found once for all fields.
+    rides along to the stemmer. A text that is part of a larger one (the body
+    inside title + body) takes its words from the whole, so ICU and the term
+    chains run once per document, however many fields index it.
     """
 
     lang: str | None
-    spans: list[tuple[int, int]] | None
 
-    def __new__(cls, text: str, lang: str | None = None, spans=None):
+    def __new__(cls, text: str, lang: str | None = None, whole=None, offset: int = 0):
         self = super().__new__(cls, text)
         self.lang = lang
-        self.spans = spans
+        self._whole = whole
+        self._offset = offset
+        self._spans = None
+        self._terms = None
         return self
 
-    def with_spans(self) -> LangText:
-        if self.spans is None:
-            self.spans = word_spans(self)
-        return self
+    def _range_in_whole(self) -> tuple[int, int]:
+        lo, hi = self._offset, self._offset + len(self)
+        starts = [s for s, _ in self._whole.spans()]
+        return bisect_left(starts, lo), bisect_left(starts, hi)
+
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every word, as :func:`word_spans` gives them."""
+        if self._spans is None:
+            if self._whole is None:
+                self._spans = word_spans(self)
+            else:
+                first, last = self._range_in_whole()
+                offset = self._offset
+                self._spans = [(s - offset, e - offset) for s, e in self._whole.spans()[first:last]]
+        return self._spans
+
+    def terms(self, analysis: Analysis) -> list[tuple[str, str, str]]:
+        """(exact, stem, key) of every word, in order ("" where a stream has none)."""
+        if self._terms is None:
+            if self._whole is None:
+                self._terms = analysis.terms(self, self.spans(), self.lang)
+            else:
+                first, last = self._range_in_whole()
+                self._terms = self._whole.terms(analysis)[first:last]
+        return self._terms
 
 
 @dataclass(frozen=True)
@@ -110,13 +136,37 @@ class AnalyzedToken:
 
 
 class Analysis:
-    """The three chains, built once, for analysing texts outside the index."""
+    """The three chains, built once: one pass over a text gives all three streams."""
+
+    max_cache = 200_000
 
     def __init__(self, stemmers: str = DEFAULT_STEMMERS):
         self.exact = normalize_chain()
         self.stem = stem_chain(stemmers)
         self.key = key_chain()
         self.stemmers = stemmers
+        self._terms: dict[tuple[str, str | None], tuple[str, str, str]] = {}
+
+    def terms(
+        self, text: str, spans: list[tuple[int, int]], lang: str | None
+    ) -> list[tuple[str, str, str]]:
+        """(exact, stem, key) of each span of ``text``: the indexing path."""
+        cache = self._terms
+        out = []
+        for start, end in spans:
+            surface = text[start:end]
+            terms = cache.get((surface, lang))
+            if terms is None:
+                terms = (
+                    self.exact.apply(surface, lang),
+                    self.stem.apply(surface, lang),
+                    self.key.apply(surface, lang),
+                )
+                if len(cache) >= self.max_cache:
+                    cache.clear()
+                cache[(surface, lang)] = terms
+            out.append(terms)
+        return out
 
     def tokens(self, text: str, lang: str | None = None) -> list[AnalyzedToken]:
         out = []

@@ -104,9 +104,7 @@ class IcuTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        spans = getattr(value, "spans", None)
-        if spans is None:
-            spans = word_spans(value)
+        spans = value.spans() if hasattr(value, "spans") else word_spans(value)
         for pos, (start, end) in enumerate(spans, start_pos):
             t.text = value[start:end]
             t.boost = 1.0

@@ -121,9 +121,17 @@ def test_start_char_and_start_pos_shift_every_token():
 def test_precomputed_spans_give_the_same_tokens():
     text = LangText("C5+1 की स्थापना साल 2015 में", "hi")
     fresh = [(t.text, t.startchar) for t in IcuTokenizer()(str(text), chars=True)]
-    reused = [(t.text, t.startchar) for t in IcuTokenizer()(text.with_spans(), chars=True)]
-    assert text.spans == word_spans(str(text))
+    reused = [(t.text, t.startchar) for t in IcuTokenizer()(text, chars=True)]
+    assert text.spans() == word_spans(str(text))
     assert reused == fresh
+
+
+def test_a_part_takes_its_words_from_the_whole():
+    title, body = "عنوان خبر", "متن ۳.۰۷ خبر\nदूसरी पंक्ति"
+    whole = LangText(title + "\n" + body, "fa")
+    part = LangText(body, "fa", whole=whole, offset=len(title) + 1)
+    assert part.spans() == word_spans(body)
+    assert [t.text for t in IcuTokenizer()(part)] == [body[s:e] for s, e in word_spans(body)]
 
 
 def test_language_rides_on_every_token():
