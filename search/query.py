@@ -29,11 +29,11 @@ TITLE_WEIGHT = 0.75
 BODY_WEIGHT = 0.5
 STEM_WEIGHT = 1.5
 KEY_WEIGHT = 0.3
-# Extra for the query's words standing near each other (within PROXIMITY_SLOP).
-PROXIMITY_WEIGHT = 0.5
+# Extra for two neighbouring query words standing near each other.
+PROXIMITY_WEIGHT = 0.25
 PROXIMITY_SLOP = 4
 # A compound written with a space (رئیس جمهور) is also looked up joined.
-COMPOUND_WEIGHT = 0.8
+COMPOUND_WEIGHT = 1.0
 EXACT_FIELDS = (("title", TITLE_WEIGHT), ("body", BODY_WEIGHT))
 
 MAX_QUERY_LENGTH = 1000
@@ -161,12 +161,13 @@ class QueryBuilder:
         """Plain words: each optional, with extras for proximity and compounds."""
         content = [s for s in surfaces if not self.is_stopword(s)] or surfaces
         clauses = [self.word(s) for s in content]
-        if len(content) > 1:
-            clauses.append(self.stem_phrase(content, PROXIMITY_SLOP, PROXIMITY_WEIGHT))
+        # each pair of neighbouring words found near each other counts extra
+        for a, b in pairwise(content):
+            clauses.append(self.stem_phrase([a, b], PROXIMITY_SLOP, PROXIMITY_WEIGHT))
+        # a compound written with a space may be written joined (شاه چراغ, شاه‌چراغ)
         for a, b in pairwise(surfaces):
             if token_script(a) == ARABIC and token_script(b) == ARABIC:
-                joined = self.exact(a + b)
-                clauses.append(Q.Term("body", joined, boost=COMPOUND_WEIGHT))
+                clauses.append(self.word(a + b, boost=COMPOUND_WEIGHT))
         return Q.Or(clauses)
 
     # -- phrases

@@ -198,3 +198,22 @@ def test_marked_document(seeds_index):
     doc = seeds_index.document(PERSIAN)
     html_doc = seeds_index.marked(doc, "tungsten")
     assert html_doc["text"].count("<mark>تنگستن</mark>") == doc.text.count("تنگستن")
+
+
+def test_compound_written_with_a_space_finds_it_joined(tmp_path):
+    rows = [
+        {"id": "joined", "text": "زیارت شاه‌چراغ در شیراز", "lang": "fa"},
+        {"id": "apart", "text": "شاه ایران و چراغ خانه", "lang": "fa"},
+        {"id": "other", "text": "خبر دیگری از شیراز", "lang": "fa"},
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    with open_index(tmp_path / "ix") as ix:
+        # without the joined lookup, "joined" would share no word with the query
+        assert set(ids(ix.search("شاه چراغ"))) == {"joined", "apart"}
+        assert ids(ix.search("شاه‌چراغ"))[0] == "joined"
+
+
+def test_seed_compound_with_a_space(seeds_index):
+    assert ids(seeds_index.search("رئیس جمهور"))[0] == PERSIAN
