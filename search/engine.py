@@ -41,6 +41,8 @@ class Hit:
     snippet: str
     url: str | None = None
     path: str | None = None
+    # the title as HTML with the query's matches marked (not in the JSON shape)
+    title_html: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -121,6 +123,7 @@ class SearchIndex:
         self.weighting = scoring.BM25F(B=B, K1=K1, title_B=TITLE_B)
         self.builder = QueryBuilder()
         self._local = threading.local()
+        self._surfaces: dict[str, str] = {}
 
     # -- searchers
 
@@ -200,6 +203,7 @@ class SearchIndex:
         for hit in results[(page - 1) * limit : page * limit]:
             fields = hit.fields()
             body = fields.get("body", "")
+            title = fields.get("title", "")
             hits.append(
                 Hit(
                     id=fields["id"],
@@ -210,6 +214,7 @@ class SearchIndex:
                     snippet=snippet(body, terms, fields.get("lang")) if snippets else "",
                     url=fields.get("url"),
                     path=fields.get("path"),
+                    title_html=mark_all(title, terms, fields.get("lang")),
                 )
             )
         suggestion = self._suggestion(parsed, total) if total < 3 else None
@@ -284,14 +289,16 @@ class SearchIndex:
         }
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Completions of the last word of ``prefix`` from the index's own words."""
+        """Completions of ``prefix``: its last word completed from the index's own
+        words, as they are written in the articles, then titles that match it."""
         words = prefix.split()
         if not words:
             return []
         head, last = " ".join(words[:-1]), self.builder.exact(words[-1])
         if not last:
             return []
-        reader = self.searcher().reader()
+        searcher = self.searcher()
+        reader = searcher.reader()
         scored = []
         for term in reader.expand_prefix("body", last):
             word = term.decode("utf-8") if isinstance(term, bytes) else term
@@ -299,7 +306,37 @@ class SearchIndex:
             if len(scored) >= 2000:
                 break
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        return [(head + " " + w).strip() for _, w in scored[:limit]]
+        completions = [
+            (head + " " + self._surface(word)).strip() for _, word in scored[: max(1, limit - 2)]
+        ]
+        titles = searcher.search(Q.Prefix("title", last), limit=limit)
+        for hit in titles:
+            if len(completions) >= limit:
+                break
+            title = hit["title"]
+            if title not in completions:
+                completions.append(title)
+        return completions[:limit]
+
+    def _surface(self, term: str) -> str:
+        """How an exact term is written in the first article that has it."""
+        cached = self._surfaces.get(term)
+        if cached is not None:
+            return cached
+        surface = term
+        searcher = self.searcher()
+        docnums = list(searcher.postings("body", term).all_ids()) if term else []
+        if docnums:
+            fields = searcher.stored_fields(docnums[0])
+            text, lang = fields.get("body", ""), fields.get("lang")
+            for token in self.builder.analysis.tokens(text, lang):
+                if token.exact == term:
+                    surface = token.surface
+                    break
+        if len(self._surfaces) > 10_000:
+            self._surfaces.clear()
+        self._surfaces[term] = surface
+        return surface
 
 
 def open_index(path: str | os.PathLike | None = None) -> SearchIndex:

@@ -217,3 +217,19 @@ def test_compound_written_with_a_space_finds_it_joined(tmp_path):
 
 def test_seed_compound_with_a_space(seeds_index):
     assert ids(seeds_index.search("رئیس جمهور"))[0] == PERSIAN
+
+
+def test_title_is_marked_as_html(seeds_index):
+    hit = seeds_index.search("ترمپ").results[0]
+    assert hit.id == PERSIAN
+    assert "<mark>ترمپ</mark>" in hit.title_html
+    assert "title_html" not in hit.to_dict()
+
+
+def test_suggestions_are_written_as_in_the_articles(seeds_index):
+    completions = seeds_index.suggest("ट्र")
+    assert completions[0] == "ट्रंप"
+    # words as the article writes them (not the folded index term) ...
+    assert "Kov" in seeds_index.suggest("kov")
+    # ... then titles with a word that starts so
+    assert any(len(c) > 40 and "ترامب" in c for c in seeds_index.suggest("ترا"))

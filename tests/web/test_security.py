@@ -127,9 +127,9 @@ def test_markup_in_the_query_is_escaped(client, query, path):
         doc = parse(body)
         assert doc.find("input", id="q").get("value") == query
         assert "49" not in doc.find("title").text  # no template evaluation
-        # the only marks are the search's own, inside snippets
-        in_snippets = sum(len(s.find_all("mark")) for s in doc.find_all(cls="snippet"))
-        assert len(doc.find_all("mark")) == in_snippets
+        # the only marks are the search's own, inside snippets and result titles
+        ours = doc.find_all(cls="snippet") + doc.find_all(cls="result__title")
+        assert len(doc.find_all("mark")) == sum(len(el.find_all("mark")) for el in ours)
 
 
 def test_markup_in_the_query_on_the_document_page(client):
