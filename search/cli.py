@@ -18,6 +18,7 @@ import click
 
 from . import index as index_module
 from .analysis import analyze as analyze_text
+from .documents import count_inputs
 from .engine import SearchIndex, SearchResult, open_index
 from .index import IndexError_
 from .query import QueryError
@@ -133,7 +134,11 @@ def index_command(paths, prune, as_json, index_dir) -> None:
     progress = None
     if sys.stderr.isatty() and not as_json:
         progress = click.progressbar(
-            length=0, label="indexing", file=sys.stderr, show_pos=True, show_eta=False
+            length=max(1, count_inputs(sources)),
+            label="indexing",
+            file=sys.stderr,
+            show_pos=True,
+            show_eta=True,
         )
         progress.__enter__()
     try:

@@ -212,6 +212,23 @@ def read_file(path: Path) -> Iterator[Document | Problem]:
         yield Problem(str(path), f"cannot read: {e.strerror}")
 
 
+def count_inputs(paths: Iterable[str | os.PathLike]) -> int:
+    """About how many documents ``paths`` hold (JSONL lines, text files), for progress."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        files = _files_under(path) if path.is_dir() else [path] if path.exists() else []
+        for file in files:
+            if file.suffix in JSONL_SUFFIXES:
+                with open(file, "rb") as handle:
+                    total += sum(
+                        chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
+                    )
+            else:
+                total += 1
+    return total
+
+
 def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Problem]:
     """Documents from files and folders (recursively), with problems in line.
 

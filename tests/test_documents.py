@@ -132,3 +132,12 @@ def test_title_is_the_first_sentence_or_line(body, title):
 def test_long_title_is_cut_at_a_word():
     title = title_from_body("word " * 100)
     assert len(title) <= 121 and title.endswith("…") and "wor…" not in title
+
+
+def test_count_inputs_for_progress(tmp_path):
+    from search.documents import count_inputs
+
+    (tmp_path / "a.jsonl").write_text('{"id": 1}\n{"id": 2}\n{"id": 3}\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("x", encoding="utf-8")
+    assert count_inputs([tmp_path]) == 4
+    assert count_inputs([tmp_path / "missing"]) == 0
