@@ -37,6 +37,7 @@ COMPOUND_WEIGHT = 1.0
 EXACT_FIELDS = (("title", TITLE_WEIGHT), ("body", BODY_WEIGHT))
 
 MAX_QUERY_LENGTH = 1000
+MAX_EDIT_DISTANCE = 2
 LANG_CODES = ("ar", "fa", "hi", "en")
 
 _LANG_FILTER = re.compile(r"(?<!\S)lang:([A-Za-z]{2})(?!\S)")
@@ -225,8 +226,11 @@ class QueryBuilder:
             exact = self.exact(node.text)
             if not exact:
                 return Q.NullQuery
+            # Whoosh builds a Levenshtein automaton per term: its size grows
+            # steeply with the distance, so word~9 is read as word~2
+            maxdist = min(node.maxdist, MAX_EDIT_DISTANCE)
             fuzzy = [
-                Q.FuzzyTerm(f, exact, maxdist=node.maxdist, prefixlength=1, boost=w)
+                Q.FuzzyTerm(f, exact, maxdist=maxdist, prefixlength=1, boost=w)
                 for f, w in EXACT_FIELDS
             ]
             return Q.Or([self.word(node.text), *fuzzy])

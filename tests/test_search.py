@@ -233,3 +233,14 @@ def test_suggestions_are_written_as_in_the_articles(seeds_index):
     assert "Kov" in seeds_index.suggest("kov")
     # ... then titles with a word that starts so
     assert any(len(c) > 40 and "ترامب" in c for c in seeds_index.suggest("ترا"))
+
+
+def test_fuzzy_distance_is_capped(seeds_index):
+    # Whoosh's Levenshtein automaton grows steeply with the distance: word~9
+    # on a long word would take seconds and gigabytes, so the distance is capped
+    from whoosh import query as Q
+
+    parsed = seeds_index.parse("abcdefghijklmnopqrstuvwxyz~9")
+    fuzzy = [q for q in parsed.query.leaves() if isinstance(q, Q.FuzzyTerm)]
+    assert fuzzy and all(q.maxdist == 2 for q in fuzzy)
+    assert PERSIAN in ids(seeds_index.search("تنگستان~9"))
