@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from whoosh import qparser
 from whoosh import query as Q
@@ -38,6 +38,9 @@ EXACT_FIELDS = (("title", TITLE_WEIGHT), ("body", BODY_WEIGHT))
 
 MAX_QUERY_LENGTH = 1000
 MAX_EDIT_DISTANCE = 2
+# Terms a prefix or wildcard may stand for, in index order: a bound on the
+# work of ``a*`` over a large vocabulary.
+MAX_EXPANSIONS = 500
 LANG_CODES = ("ar", "fa", "hi", "en")
 
 _LANG_FILTER = re.compile(r"(?<!\S)lang:([A-Za-z]{2})(?!\S)")
@@ -47,6 +50,23 @@ _DATE_FILTER = re.compile(
 )
 _MINUS = re.compile(r"(?<!\S)-(?=[^\s-])")
 _SYNTAX = re.compile(r'["()\[\]{}^~*:+\\]|(?<!\S)-|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+
+
+class BoundedPrefix(Q.Prefix):
+    """A prefix that expands to at most MAX_EXPANSIONS terms (``a*`` stays cheap)."""
+
+    def _btexts(self, ixreader):
+        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
+
+
+class BoundedWildcard(Q.Wildcard):
+    """A wildcard that expands to at most MAX_EXPANSIONS terms."""
+
+    def _btexts(self, ixreader):
+        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
+
+
+BOUNDED = {Q.Prefix: BoundedPrefix, Q.Wildcard: BoundedWildcard}
 
 
 class QueryError(ValueError):
@@ -239,7 +259,8 @@ class QueryBuilder:
             pattern = self.exact(node.text)
             if not pattern.strip("*?"):
                 return Q.NullQuery
-            return Q.Or([type(node)(f, pattern, boost=w) for f, w in EXACT_FIELDS])
+            bounded = BOUNDED[type(node)]
+            return Q.Or([bounded(f, pattern, boost=w) for f, w in EXACT_FIELDS])
         if isinstance(node, Q.Not):
             return Q.Not(self.build(node.query))
         if isinstance(node, Q.AndNot):

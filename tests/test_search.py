@@ -244,3 +244,13 @@ def test_fuzzy_distance_is_capped(seeds_index):
     fuzzy = [q for q in parsed.query.leaves() if isinstance(q, Q.FuzzyTerm)]
     assert fuzzy and all(q.maxdist == 2 for q in fuzzy)
     assert PERSIAN in ids(seeds_index.search("تنگستان~9"))
+
+
+def test_prefix_expansions_are_bounded(seeds_index, monkeypatch):
+    from search import query
+
+    reader = seeds_index.searcher().reader()
+    (prefix,) = [q for q in seeds_index.parse("ا*").query.leaves() if q.fieldname == "body"]
+    assert len(list(prefix._btexts(reader))) > 20
+    monkeypatch.setattr(query, "MAX_EXPANSIONS", 20)
+    assert len(list(prefix._btexts(reader))) == 20
