@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as Q
-from whoosh import scoring, sorting
+from whoosh import scoring
 
 from . import index as index_module
 from .analysis import token_script
@@ -183,21 +183,15 @@ class SearchIndex:
         date_filter = None
         if date_from or date_to:
             date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
-        facet = sorting.FieldFacet("lang", maptype=sorting.Count)
         page_filter = date_filter
         if lang:
             lang_term = Q.Term("lang", lang)
             page_filter = Q.And([lang_term, date_filter]) if date_filter else lang_term
-        results = searcher.search(
-            parsed.query, limit=page * limit, filter=page_filter, groupedby=facet
-        )
-        total = len(results)
-        if lang:
-            facets = searcher.search(
-                parsed.query, limit=1, filter=date_filter, groupedby=facet
-            ).groups()
-        else:
-            facets = results.groups()
+        # Ranking needs only the top of the list, so Whoosh may skip documents
+        # that cannot reach it; the total and the per-language counts come
+        # from the matching documents' numbers alone, unscored.
+        results = searcher.search(parsed.query, limit=page * limit, filter=page_filter)
+        facets, total = self._counts(searcher, parsed.query, date_filter, lang)
         terms = MatchTerms.of(parsed.query, searcher.reader()) if snippets else MatchTerms()
         hits = []
         for hit in results[(page - 1) * limit : page * limit]:
@@ -228,8 +222,29 @@ class SearchIndex:
             page=page,
             limit=limit,
             lang=lang,
-            facets={k: v for k, v in sorted(facets.items()) if k},
+            facets=dict(sorted(facets.items())),
         )
+
+    def _counts(self, searcher, query, date_filter, lang) -> tuple[dict[str, int], int]:
+        """Matches per language (under the date filter), and the total shown."""
+        matched = set(searcher.docs_for_query(query))
+        if date_filter is not None:
+            matched &= set(searcher.docs_for_query(date_filter))
+        facets = {code: len(matched & docs) for code, docs in self._lang_docs(searcher).items()}
+        total = facets.get(lang, 0) if lang else len(matched)
+        return {code: n for code, n in facets.items() if n}, total
+
+    def _lang_docs(self, searcher) -> dict[str, set[int]]:
+        """Document numbers of each language, kept while the searcher is current."""
+        cached = getattr(self._local, "lang_docs", None)
+        if cached is not None and cached[0] is searcher:
+            return cached[1]
+        docs = {}
+        for code in LANG_CODES:
+            ids = searcher.docs_for_query(Q.Term("lang", code))
+            docs[code] = set(ids)
+        self._local.lang_docs = (searcher, docs)
+        return docs
 
     def _suggestion(self, parsed: ParsedQuery, total: int) -> str | None:
         """A corrected query from the index's own words, for words it lacks."""

@@ -13,7 +13,7 @@ from html import escape
 
 from whoosh import query as Q
 
-from .analysis import Analysis, default_analysis
+from .analysis import Analysis, default_analysis, word_spans
 
 SNIPPET_WIDTH = 200
 ELLIPSIS = "…"
@@ -66,14 +66,18 @@ def matches(
 ) -> list[tuple[int, int, float, str]]:
     """(start, end, score, term) of every token of ``text`` the query matched."""
     analysis = analysis or default_analysis()
+    spans = word_spans(text)
     found = []
-    for token in analysis.tokens(text, lang):
-        if token.exact in terms.exact:
-            found.append((token.start, token.end, EXACT_SCORE, token.exact))
-        elif token.stem and token.stem in terms.stem:
-            found.append((token.start, token.end, STEM_SCORE, token.stem))
-        elif token.key and token.key in terms.key:
-            found.append((token.start, token.end, KEY_SCORE, token.key))
+    # the indexing path's per-word cache: one lookup a word for all three streams
+    for (start, end), (exact, stem, key) in zip(
+        spans, analysis.terms(text, spans, lang), strict=True
+    ):
+        if exact in terms.exact:
+            found.append((start, end, EXACT_SCORE, exact))
+        elif stem and stem in terms.stem:
+            found.append((start, end, STEM_SCORE, stem))
+        elif key and key in terms.key:
+            found.append((start, end, KEY_SCORE, key))
     return found
 
 
