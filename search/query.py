@@ -249,11 +249,10 @@ class QueryBuilder:
             # Whoosh builds a Levenshtein automaton per term: its size grows
             # steeply with the distance, so word~9 is read as word~2
             maxdist = min(node.maxdist, MAX_EDIT_DISTANCE)
-            fuzzy = [
-                Q.FuzzyTerm(f, exact, maxdist=maxdist, prefixlength=1, boost=w)
-                for f, w in EXACT_FIELDS
-            ]
-            return Q.Or([self.word(node.text), *fuzzy])
+            # the body's words only: walking a second vocabulary (the titles',
+            # nearly all in the body too) doubled the cost of every fuzzy query
+            fuzzy = Q.FuzzyTerm("body", exact, maxdist=maxdist, prefixlength=1, boost=BODY_WEIGHT)
+            return Q.Or([self.word(node.text), fuzzy])
         if isinstance(node, (Q.Prefix, Q.Wildcard)):
             # * and ? pass through the normalisation unchanged
             pattern = self.exact(node.text)
