@@ -18,6 +18,7 @@ import click
 
 from . import index as index_module
 from .analysis import analyze as analyze_text
+from .cluster_cli import register as register_cluster
 from .documents import count_inputs
 from .engine import SearchIndex, SearchResult, open_index
 from .index import IndexError_
@@ -73,6 +74,7 @@ def main() -> None:
     search-cli index PATH...           add or update documents
     search-cli analyze "text"          show what the analysis makes of text
     search-cli serve                   the web front end
+    search-cli cluster status          a sharded index on a Dask cluster (--cluster ADDRESS)
     """
 
 
@@ -290,3 +292,7 @@ def serve(host, port, index_dir) -> None:
         web.serve(host=host, port=port, index_dir=index_dir)
     except IndexError_ as e:
         fail(str(e))
+
+
+# --cluster ADDRESS for search, index and serve; `search-cli cluster status` (docs/scale-out.md)
+register_cluster(main)

@@ -18,8 +18,14 @@ from whoosh import scoring
 
 from . import index as index_module
 from .analysis import token_script
+from .cluster_rank import expand_multiterms, top_ranked
+from .cluster_whoosh import fix_whoosh
 from .highlight import MatchTerms, mark_all, snippet
 from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
+
+# Whoosh's top-k search and AND NOT lose or let through documents depending on
+# where they lie in the index (search/cluster_whoosh.py).
+fix_whoosh()
 
 # BM25F, with K1 and B as Lucene's reference runs on the relevance sets use
 # them (and as they measured best there); titles are short and all about the
@@ -130,10 +136,11 @@ class SearchIndex:
     def searcher(self):
         """This thread's searcher, refreshed when a writer has committed since."""
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
+        if searcher is None or not searcher.up_to_date():
+            # a new searcher, not searcher.refresh(): whoosh3's refresh keeps segments
+            # merged away (documents twice) and misses deletions made since. The old
+            # one is left open for a caller still reading it (closed when dropped).
             searcher = self.ix.searcher(weighting=self.weighting)
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
         self._local.searcher = searcher
         return searcher
 
@@ -180,6 +187,9 @@ class SearchIndex:
         date_from = date_from or parsed.filters.date_from
         date_to = date_to or parsed.filters.date_to
         searcher = self.searcher()
+        # prefixes, wildcards, fuzzy terms: the OR of their terms in the whole index
+        # (Whoosh would score them by what they expand to in each segment)
+        query = expand_multiterms(parsed.query, searcher.reader())
         date_filter = None
         if date_from or date_to:
             date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
@@ -190,12 +200,13 @@ class SearchIndex:
         # Ranking needs only the top of the list, so Whoosh may skip documents
         # that cannot reach it; the total and the per-language counts come
         # from the matching documents' numbers alone, unscored.
-        results = searcher.search(parsed.query, limit=page * limit, filter=page_filter)
-        facets, total = self._counts(searcher, parsed.query, date_filter, lang)
+        # ties by id, not by place in the index (search/cluster_rank.py)
+        top = top_ranked(searcher, query, page * limit, page_filter)
+        facets, total = self._counts(searcher, query, date_filter, lang)
         terms = MatchTerms.of(parsed.query, searcher.reader()) if snippets else MatchTerms()
         hits = []
-        for hit in results[(page - 1) * limit : page * limit]:
-            fields = hit.fields()
+        for score, docnum in top[(page - 1) * limit :]:
+            fields = searcher.stored_fields(docnum)
             body = fields.get("body", "")
             title = fields.get("title", "")
             hits.append(
@@ -204,7 +215,7 @@ class SearchIndex:
                     title=fields.get("title", ""),
                     lang=fields.get("lang", ""),
                     date=fields.get("date") or None,
-                    score=float(hit.score or 0.0),
+                    score=float(score or 0.0),
                     snippet=snippet(body, terms, fields.get("lang")) if snippets else "",
                     url=fields.get("url"),
                     path=fields.get("path"),

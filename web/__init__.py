@@ -85,13 +85,20 @@ def serve(
     port: int = 8000,
     index_dir: str | os.PathLike | None = None,
     threads: int = 8,
+    index=None,
 ) -> None:
-    """Runs the app on waitress until interrupted; the index is opened before listening."""
+    """Runs the app on waitress until interrupted; the index is opened before listening.
+
+    ``index``: an open index to serve instead of ``index_dir``'s, such as a
+    ``search.cluster.ShardedIndex`` (``search-cli serve --cluster ADDRESS``).
+    """
     from waitress import serve as waitress_serve
 
-    from .engine import get_index
+    from .engine import get_index, set_index
 
     app = create_app({"INDEX_DIR": index_dir} if index_dir is not None else None)
+    if index is not None:
+        set_index(app, index)
     with app.app_context():
         ix = get_index()  # fail now, with the index's own message, not on the first request
     print(f"Searching {ix.path}", file=sys.stderr)

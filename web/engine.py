@@ -31,3 +31,8 @@ def get_index() -> SearchIndex:
                 ix = open_index(current_app.config["INDEX_DIR"])
                 extensions[EXTENSION] = ix
     return ix
+
+
+def set_index(app: Flask, ix) -> None:
+    """Serves ``ix``, an open index (a ``search.cluster.ShardedIndex``), not INDEX_DIR's."""
+    app.extensions[EXTENSION] = ix

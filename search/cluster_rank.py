@@ -1,0 +1,159 @@
+"""One ranking for one index and for many shards.
+
+**Ties.** Whoosh orders documents of equal score by their number inside the index, which
+depends on the order they were written in; shards number their documents
+differently, so the order of ties would depend on how documents fell into
+shards. Ranking by ``(-score, id)`` does not.
+
+Scores are compared rounded to :data:`SCORE_DECIMALS` places: the same
+document's score can differ in its last bits between one index and a shard
+(Whoosh adds the clauses' scores in an order that depends on the index's
+segments), and two documents that tie in one must tie in the other.
+
+**Prefixes, wildcards and fuzzy terms.** Whoosh scores such a query by what
+it expands to in each segment of the index: one term is scored as a term, two
+are scored and summed, three or more in a segment of at most 5000 documents
+all score a constant instead (``PreloadedOr`` with ``weighting=None``). So the
+same document scores differently depending on which segment, or shard, holds
+it and what else is there (``की?``, a Hindi question's last word read as a
+wildcard, scores 17.57 in one index and 17.94 in a shard). :func:`expand_multiterms`
+replaces each such query by its expansion over the whole collection, an OR of
+scored terms, before searching; one index and a sharded one then agree.
+
+Only Whoosh is used here, so :mod:`search.engine` can import this without Dask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from whoosh import query as Q
+from whoosh.query.terms import MultiTerm
+
+SCORE_DECIMALS = 9
+
+
+def rank_key(score: float, doc_id: str) -> tuple[float, str]:
+    """Sort key: higher scores first, then ids in code-point order."""
+    return (-round(score, SCORE_DECIMALS), doc_id)
+
+
+def ranked_top(
+    items: Sequence[tuple[float, int]], n: int, doc_id: Callable[[int], str]
+) -> list[tuple[float, int]]:
+    """The first ``n`` of ``items`` in ``(score, id)`` order.
+
+    ``items`` are ``(score, docnum)`` pairs sorted by score, highest first, as
+    Whoosh's ``Results.top_n`` holds them; ``doc_id`` gives a document's id.
+    Ids are looked up only for documents that tie with another one, including
+    ties that straddle the ``n``-th place.
+    """
+    if n <= 0 or not items:
+        return []
+    cut = min(n, len(items))
+    boundary = round(items[cut - 1][0], SCORE_DECIMALS)
+    end = cut
+    while end < len(items) and round(items[end][0], SCORE_DECIMALS) == boundary:
+        end += 1
+    out: list[tuple[float, int]] = []
+    start = 0
+    while start < end:
+        rounded = round(items[start][0], SCORE_DECIMALS)
+        stop = start + 1
+        while stop < end and round(items[stop][0], SCORE_DECIMALS) == rounded:
+            stop += 1
+        group = list(items[start:stop])
+        if len(group) > 1:
+            group.sort(key=lambda item: doc_id(item[1]))
+        out.extend(group)
+        start = stop
+    return out[:n]
+
+
+def top_ranked(searcher, query: Q.Query, k: int, filter=None) -> list[tuple[float, int]]:
+    """(score, docnum) of the first ``k`` matches of ``query`` in (score, id) order.
+
+    Whoosh's top-k search keeps the first documents it meets among equal
+    scores and skips the others, so one more is asked for: when it ties with
+    the k-th, the query is scored in full to see every tied document.
+    """
+    results = searcher.search(query, limit=k + 1, filter=filter)
+    items = results.top_n
+    if len(items) > k and round(items[k][0], SCORE_DECIMALS) == round(
+        items[k - 1][0], SCORE_DECIMALS
+    ):
+        items = searcher.search(query, limit=None, filter=filter).top_n
+    return ranked_top(items, k, lambda n: searcher.stored_fields(n)["id"])
+
+
+def multiterm_key(leaf: Q.Query) -> str:
+    """Names a prefix/wildcard/fuzzy query by what it is (equal queries expand alike)."""
+    return f"{type(leaf).__name__}:{leaf!r}"
+
+
+def multiterm_expansions(query: Q.Query, reader) -> dict[str, list[bytes]]:
+    """The terms of ``reader`` each prefix, wildcard or fuzzy term of ``query`` stands for."""
+    out: dict[str, list[bytes]] = {}
+    for leaf in query.leaves():
+        if isinstance(leaf, MultiTerm):
+            key = multiterm_key(leaf)
+            if key not in out:
+                out[key] = sorted({text for _, text in leaf.expanded_terms(reader)})
+    return out
+
+
+def expansion_bound(leaf: Q.Query) -> int | None:
+    """How many terms ``leaf`` stands for at most, in index order (None: all).
+
+    Our prefixes and wildcards are bounded (search.query.BOUNDED,
+    MAX_EXPANSIONS, read when asked); the first N terms of the whole
+    collection are then the first N of the shards' first N together.
+    """
+    from . import query as query_module
+
+    if type(leaf) in getattr(query_module, "BOUNDED", {}).values():
+        return query_module.MAX_EXPANSIONS
+    return None
+
+
+def merge_expansions(query: Q.Query, parts) -> dict[str, list[bytes]]:
+    """The expansions over all shards from each shard's ``multiterm_expansions``."""
+    merged: dict[str, set[bytes]] = {}
+    for part in parts:
+        for key, texts in part.items():
+            merged.setdefault(key, set()).update(texts)
+    bounds = {
+        multiterm_key(leaf): expansion_bound(leaf)
+        for leaf in query.leaves()
+        if isinstance(leaf, MultiTerm)
+    }
+    return {key: sorted(texts)[: bounds.get(key)] for key, texts in merged.items()}
+
+
+def expand_multiterms(
+    query: Q.Query, reader=None, expansions: Mapping[str, Sequence[bytes]] | None = None
+) -> Q.Query:
+    """``query`` with every prefix, wildcard and fuzzy term replaced by an OR of scored terms.
+
+    The terms are those of ``expansions`` (key → terms, from
+    :func:`multiterm_expansions` over the whole collection), else of ``reader``.
+    Each term keeps the query's boost, as Whoosh's own expansion does.
+    """
+    if expansions is None:
+        expansions = multiterm_expansions(query, reader) if reader is not None else {}
+
+    def expand(node: Q.Query) -> Q.Query:
+        if not isinstance(node, MultiTerm):
+            return node
+        fieldname = node.field()
+        texts = expansions.get(multiterm_key(node), ())
+        terms = [Q.Term(fieldname, _text(t), boost=node.boost) for t in texts]
+        if not terms:
+            return Q.NullQuery
+        return terms[0] if len(terms) == 1 else Q.Or(terms)
+
+    return query.accept(expand)
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -1,0 +1,122 @@
+"""Fixes for Whoosh's matchers (whoosh3 3.54), which sharding brought to light.
+
+Both make a result depend on how documents lie in an index, so one index and
+its shards went wrong in different places; with the fixes both are right.
+
+**``a ANDNOT b``.** ``AndNotMatcher`` checks its first document against the
+excluded matcher only when both stand on the same document; when the excluded
+one stands on an earlier document, the first is let through even if it holds
+the excluded words. The collector rebuilds matchers as it goes
+(``Matcher.replace``), so this happens anywhere in the list: ``معدن NOT
+قزاقستان`` over the seeds and a generated corpus returned a document with
+قزاقستان in it. The fix: ``_find_first`` skips the excluded matcher ahead, as
+``next()`` already does.
+
+**Top-k searches with AND and NOT.** ``ArrayUnionMatcher`` (Whoosh's OR for
+segments of at most 5,000 documents) reports as its best possible score the
+best score of *one* of its terms, where its score is their *sum*. A top-k
+search (``searcher.search(q, limit=k)``, which SearchIndex.search uses since
+counts come from unscored matches) drops a matcher whose best possible score
+is below the k-th score so far; under an ``AND`` or ``ANDNOT``, the whole
+query stops there. ``ट्रंप -चीन`` returned a document scoring 8.42 first when
+documents scoring 9.79 and 9.20 matched: the ten best are not the ten shown.
+The fix: the best possible score of a sum is the sum of the best ones.
+
+**Top-k searches with boosted clauses.** ``WrappingMatcher.replace`` (a
+clause's boost) hands its child the minimum score the *boosted* clause must
+reach, not that minimum divided by the boost (``skip_to_quality`` divides, this
+does not). A clause boosted above 1 (the stem stream's 1.5) is then dropped
+while it could still lift a document into the top k: over 10,000 generated
+articles, the one-word query ``टंगस्टन`` did not show its best-scoring
+article. The fix divides by the boost.
+
+**Top-k searches, optional clauses.** ``AndMaybeMatcher`` (what an OR becomes
+when one side alone can no longer reach the top k) moves its optional side to
+the id it was asked to skip to, not to where its required side landed, and
+its ``skip_to_quality`` leaves the optional side behind: the optional
+clause's score is then missing from the document (``टंगस्टन`` again: 14.03
+instead of 16.64, so the article fell out of the top 10). The fix keeps the
+optional side on the required side's document.
+
+:func:`fix_whoosh` applies them all (the shard actors do; ``search/engine.py``
+should too, at import).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from whoosh.matching import binary, combo, wrappers
+from whoosh.matching.mcore import ReadTooFar
+
+
+def _find_first(self) -> None:
+    if self.a.is_active() and self.b.is_active():
+        self._find_next()
+
+
+def _union_max_quality(self) -> float:
+    # every sub-matcher: they are read ahead into the array and inactive
+    # while documents they scored are still to come
+    return sum(m.max_quality() for m in self._submatchers) * self._boost
+
+
+def _wrapping_replace(self, minquality=0):
+    # the child must reach minquality / boost for the wrapped clause to reach minquality
+    child_min = minquality / self.boost if minquality and self.boost else 0
+    r = self.child.replace(child_min)
+    return self if r is self.child else self._replacement(r)
+
+
+def _and_maybe_sync(self) -> None:
+    a, b = self.a, self.b
+    if a.is_active() and b.is_active() and b.id() < a.id():
+        b.skip_to(a.id())
+
+
+def _and_maybe_skip_to(self, id):
+    if not self.a.is_active():
+        raise ReadTooFar
+    ra = self.a.skip_to(id)
+    rb = False
+    if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+        rb = self.b.skip_to(self.a.id())
+    return ra or rb
+
+
+_and_maybe_skip_to_quality = binary.AndMaybeMatcher.skip_to_quality
+
+
+def _and_maybe_skip_to_quality_synced(self, minquality):
+    skipped = _and_maybe_skip_to_quality(self, minquality)
+    _and_maybe_sync(self)
+    return skipped
+
+
+_FIXES = (
+    (binary.AndNotMatcher, "_find_first", _find_first),
+    (combo.ArrayUnionMatcher, "max_quality", _union_max_quality),
+    (wrappers.WrappingMatcher, "replace", _wrapping_replace),
+    (binary.AndMaybeMatcher, "skip_to", _and_maybe_skip_to),
+    (binary.AndMaybeMatcher, "skip_to_quality", _and_maybe_skip_to_quality_synced),
+)
+
+
+def fix_whoosh() -> Callable[[], None]:
+    """Applies the fixes (harmless to repeat); returns a function that undoes this call."""
+    previous = [(cls, name, cls.__dict__.get(name)) for cls, name, _ in _FIXES]
+    for cls, name, fixed in _FIXES:
+        setattr(cls, name, fixed)
+
+    def undo() -> None:
+        for cls, name, old in previous:
+            if old is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, old)
+
+    return undo
+
+
+def is_fixed() -> bool:
+    return all(cls.__dict__.get(name) is fixed for cls, name, fixed in _FIXES)

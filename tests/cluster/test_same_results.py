@@ -1,0 +1,160 @@
+"""A sharded index ranks as one index over the same documents: ids, order, scores.
+
+Every comparison is against ``SearchIndex`` over an index built with
+``search.update`` from the same files; the JSON must match but for the time.
+"""
+
+from __future__ import annotations
+
+import pytest
+from clusterlib import Reference, assert_same
+
+from helpers import DATA, ROOT
+from search import update
+from search.cluster import ShardedIndex, index_sharded
+
+RELEVANCE = ROOT.parent / "shared" / "relevance"
+RELEVANCE_SETS = ("arcd-ar", "fa-parsinlu", "xquad-hi")
+SAMPLE = 60
+
+# Beyond dev.tsv: filters, syntax and words that the generated corpus holds.
+QUERIES = [
+    "tungsten",
+    "قزاقستان",
+    "ट्रंप",
+    "ट्रम्प",
+    '"Kov Kaz"',
+    "واشنطن lang:ar",
+    "ट्रंप -चीन",
+    "تنگ*",
+    "tungstan~",
+    "الرئيس ترامب",
+    "अमेरिका OR चीन",
+    "अमेरिका AND खनिज",
+    "معدن NOT قزاقستان",
+    "date:2024-01-01..2024-06-30 अमेरिका",
+    "رئیس جمهور",
+    "xqzt",
+    "تنگستنن",
+]
+
+
+def _dev_queries() -> list[str]:
+    """The queries of tests/data/dev.tsv (qid, query, top, returned, note)."""
+    lines = (DATA / "dev.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[1] for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("query", _dev_queries())
+def test_dev_case_on_two_shards(seeds_reference, seeds_2, query):
+    assert_same(seeds_reference.search(query), seeds_2.search(query), query)
+
+
+@pytest.mark.parametrize("query", _dev_queries() + QUERIES)
+def test_corpus_on_three_shards(corpus_index, corpus_3, query):
+    assert_same(corpus_index.search(query), corpus_3.search(query), query)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_corpus_on_a_shared_root(corpus_index, corpus_2_shared, query):
+    assert_same(corpus_index.search(query), corpus_2_shared.search(query), query)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"limit": 7, "page": 1},
+        {"limit": 7, "page": 2},
+        {"limit": 7, "page": 5},
+        {"limit": 100, "page": 1},
+        {"limit": 3, "page": 1000},
+        {"lang": "fa"},
+        {"lang": "hi", "page": 2, "limit": 5},
+        {"date_from": "2024-03-01", "date_to": "2024-09-30"},
+        {"lang": "ar", "date_from": "2025-01-01"},
+        {"snippets": False, "limit": 20},
+    ],
+    ids=repr,
+)
+def test_paging_filters_and_facets(corpus_index, corpus_3, options):
+    for query in ("ट्रंप", "قزاقستان", "tungsten", "अमेरिका OR चीन"):
+        assert_same(corpus_index.search(query, **options), corpus_3.search(query, **options))
+
+
+def test_no_shard_is_left_out(corpus_3):
+    result = corpus_3.search("ट्रंप", limit=100)
+    assert not result.partial and "partial" not in result.to_dict()
+    stats = corpus_3.stats()
+    assert stats["shards"] == 3 and stats["missing_shards"] == []
+
+
+def test_documents_marks_and_completions(corpus_index, corpus_3):
+    for doc_id in ("004_a9852c1cd0dd4442", "gen-0000009", "gen-0000300"):
+        one = corpus_index.document(doc_id)
+        assert corpus_3.document(doc_id) == one
+        for query in ("tungsten", "تنگ*", "ट्रंप -चीन"):
+            assert corpus_3.marked(one, query) == corpus_index.marked(one, query)
+    assert corpus_3.document("no-such-id") is None
+    exact = corpus_index.builder.exact
+    for prefix in ("ट्र", "قز", "رئیس ج", "x", "tung"):
+        # the same words in the same order; a word's spelling may come from
+        # another article, and titles tied in score come in id order
+        one, many = corpus_index.suggest(prefix), corpus_3.suggest(prefix)
+        words = min(6, sum(1 for c in one if " " not in c[len(prefix) :].strip()))
+        assert [exact(c.split()[-1]) for c in many[:words]] == [
+            exact(c.split()[-1]) for c in one[:words]
+        ], prefix
+        assert len(many) == len(one), prefix
+    one, many = corpus_index.stats(), corpus_3.stats()
+    assert {k: many[k] for k in one} == one
+
+
+def test_query_errors_as_one_index(corpus_3):
+    from search import QueryError
+
+    for bad in ({"limit": 0}, {"page": 1001}, {"lang": "xx"}):
+        with pytest.raises(QueryError):
+            corpus_3.search("ट्रंप", **bad)
+    with pytest.raises(QueryError):
+        corpus_3.search("   ")
+
+
+# -- the relevance sets, read in place
+
+
+def _sample(queries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    step = max(1, len(queries) // SAMPLE)
+    return queries[::step][:SAMPLE]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", RELEVANCE_SETS)
+def test_relevance_dev_queries(client, tmp_path, name):
+    folder = RELEVANCE / name
+    if not folder.is_dir():
+        pytest.skip(f"no {folder}: the relevance sets live in ../shared beside this checkout")
+    from search.evaluation import read_queries
+
+    docs = folder / "docs.jsonl"
+    single_dir = tmp_path / "single"
+    update(single_dir, [docs])
+    index_sharded(client, f"$SEARCH_SHARD_ROOT/{name}-{tmp_path.name}", [docs], shards=2)
+    queries = _sample(read_queries(folder / "queries.tsv"))
+    with (
+        Reference(single_dir) as single,
+        ShardedIndex(client, f"$SEARCH_SHARD_ROOT/{name}-{tmp_path.name}", timeout=30) as many,
+    ):
+        for qid, text in queries:
+            one = single.search(text, limit=100, snippets=False)
+            assert_same(one, many.search(text, limit=100, snippets=False), f"{name} {qid}")
+        try:
+            import ir_measures  # noqa: F401
+        except ImportError:
+            return
+        from search.evaluation import evaluate, run_queries
+
+        figures = [
+            evaluate(list(run_queries(ix, queries, 100)), folder / "qrels.txt", queries)
+            for ix in (single, many)
+        ]
+        assert figures[0] == figures[1]
