@@ -49,6 +49,9 @@ _DATE_FILTER = re.compile(
     r"|(\d{4}-\d{2}-\d{2}))(?!\S)"
 )
 _MINUS = re.compile(r"(?<!\S)-(?=[^\s-])")
+# A question mark ending a word ends a question; only inside a word is it
+# Whoosh's one-letter wildcard.
+_QUESTION_MARK = re.compile(r"\?+(?=\s|$|[\"')\]])")
 _SYNTAX = re.compile(r'["()\[\]{}^~*:+\\]|(?<!\S)-|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 
 
@@ -306,6 +309,7 @@ class QueryBuilder:
         if not balanced(rest):
             rest = plain_words(rest)
         rest = _MINUS.sub("NOT ", rest)
+        rest = _QUESTION_MARK.sub(" ", rest)
         try:
             tree = _parser().parse(rest)
         except Exception:

@@ -254,3 +254,13 @@ def test_prefix_expansions_are_bounded(seeds_index, monkeypatch):
     assert len(list(prefix._btexts(reader))) > 20
     monkeypatch.setattr(query, "MAX_EXPANSIONS", 20)
     assert len(list(prefix._btexts(reader))) == 20
+
+
+def test_question_mark_ending_a_word_is_punctuation(seeds_index):
+    from whoosh import query as Q
+
+    leaves = list(seeds_index.parse("सुपर बाउल किसने जीता?").query.leaves())
+    assert not any(isinstance(q, Q.Wildcard) for q in leaves)
+    assert ids(seeds_index.search("تنگستن?")) == [PERSIAN]
+    inside = list(seeds_index.parse("ت?گستن").query.leaves())
+    assert any(isinstance(q, Q.Wildcard) for q in inside)
