@@ -102,7 +102,8 @@ def print_human(result: SearchResult, colour: bool) -> None:
         click.echo(f"Did you mean: {result.suggestion}")
 
 
-@main.command()
+# -word (without) must reach the query, not click: no short options here
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", default=10, show_default=True, help="Results per page (1-100).")
 @click.option("--page", default=1, show_default=True, help="Page of results.")

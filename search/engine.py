@@ -318,7 +318,7 @@ class SearchIndex:
         """Completions of ``prefix``: its last word completed from the index's own
         words, as they are written in the articles, then titles that match it."""
         words = prefix.split()
-        if not words:
+        if not words or any("\ud800" <= ch <= "\udfff" for ch in prefix):
             return []
         head, last = " ".join(words[:-1]), self.builder.exact(words[-1])
         if not last:

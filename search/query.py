@@ -48,6 +48,7 @@ _DATE_FILTER = re.compile(
     r"(?<!\S)date:(?:\[\s*(\S*)\s+(?:TO|to)\s+(\S*?)\s*\]|(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?"
     r"|(\d{4}-\d{2}-\d{2}))(?!\S)"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MINUS = re.compile(r"(?<!\S)-(?=[^\s-])")
 # A question mark ending a word ends a question; only inside a word is it
 # Whoosh's one-letter wildcard.
@@ -301,6 +302,8 @@ class QueryBuilder:
         if len(text) > MAX_QUERY_LENGTH:
             raise QueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
         text = text.replace("\x00", " ")
+        if _SURROGATE.search(text):
+            raise QueryError("the query holds bytes that are not text (not valid UTF-8)")
         rest, filters = extract_filters(text)
         if filters.lang is not None and filters.lang not in LANG_CODES:
             raise QueryError(
