@@ -7,6 +7,7 @@ see the old state or the new one, never a half-written one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -180,6 +181,18 @@ class IndexReport:
         }
 
 
+def _still_changed(pending, existing, report: IndexReport):
+    """The documents of ``pending`` that ``existing`` does not already hold as they are."""
+    kept = []
+    for doc, _ in pending:
+        old = existing.get(doc.id)
+        if old and old[0] == doc.hash:
+            report.unchanged += 1
+        else:
+            kept.append((doc, old is not None))
+    return kept
+
+
 def _existing(ix: whoosh_index.Index) -> dict[str, tuple[str, str]]:
     """id → (hash, path) of every document already indexed."""
     with ix.searcher() as searcher:
@@ -236,6 +249,15 @@ def _open_writer(ix: whoosh_index.Index, index_dir: Path, procs: int):
         raise IndexError_(
             f"another indexing run is writing to {index_dir}; try again when it has finished"
         ) from None
+    except OSError as e:
+        raise IndexError_(f"cannot write to the index in {index_dir}: {e.strerror}") from e
+
+
+def _cancel_quietly(writer) -> None:
+    """Drops what a failed run wrote; a writer that failed inside commit is closed already."""
+    if not getattr(writer, "is_closed", False):
+        with contextlib.suppress(Exception):
+            writer.cancel()
 
 
 def write_documents(
@@ -254,6 +276,7 @@ def write_documents(
     started = time.perf_counter()
     index_dir = Path(index_dir)
     ix = open_dir(index_dir) if exists(index_dir) else create(index_dir)
+    generation = ix.latest_generation()
     existing = _existing(ix)
     report = IndexReport()
     seen: set[str] = set()
@@ -279,6 +302,12 @@ def write_documents(
     first = list(islice(pending, PARALLEL_THRESHOLD))
     procs = indexing_processes() if len(first) == PARALLEL_THRESHOLD else 1
     writer = _open_writer(ix, index_dir, procs)
+    if ix.latest_generation() != generation:
+        # another run committed while this one waited for the lock: what is
+        # new is decided again, or its documents would be added twice
+        existing.clear()
+        existing.update(_existing(ix))
+        first = _still_changed(first, existing, report)
     try:
         for doc, replaces in chain(first, pending):
             if replaces:
@@ -298,8 +327,14 @@ def write_documents(
                     writer.delete_by_term("id", doc_id)
                     report.removed += 1
         writer.commit()
+    except OSError as e:
+        _cancel_quietly(writer)
+        raise IndexError_(
+            f"cannot write to the index in {index_dir}: {e.strerror or e}; "
+            "it is as it was before this run"
+        ) from e
     except BaseException:
-        writer.cancel()
+        _cancel_quietly(writer)
         raise
     report.seconds = time.perf_counter() - started
     return report

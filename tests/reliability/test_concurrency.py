@@ -137,13 +137,6 @@ def test_python_api_raises_index_error_when_the_lock_stays_held(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="write_documents() reads the ids and hashes already indexed before it waits for the "
-    "write lock; a run that waited takes what the run before it just committed for new "
-    "documents and adds them again (add_document, not update_document): the index then holds "
-    "them twice, and the run reports them as added",
-)
 def test_overlapping_runs_leave_each_document_once(
     tmp_path, seeds_only_index, corpus_file, corpus_head_file, corpus_docs
 ):

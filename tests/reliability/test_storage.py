@@ -161,11 +161,6 @@ def test_unwritable_folder_keeps_the_index_searchable(readonly_attempt, small_so
     assert_writable_again(index_dir, small_source, 100)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PermissionError from Whoosh (opening MAIN_WRITELOCK, creating MAIN.tmp) is not "
-    "turned into IndexError_: search-cli prints a traceback and exits 1 (the 'skipped' code)",
-)
 def test_unwritable_folder_is_one_clear_line(readonly_attempt):
     _, attempt, _ = readonly_attempt
     one_clear_line(attempt, "permission denied")
@@ -230,10 +225,6 @@ def test_refused_writes_keep_the_previous_index(seeds_copy, small_source):
     assert_writable_again(seeds_copy, small_source, 100)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write_documents() lets OSError from Whoosh through instead of raising IndexError_",
-)
 def test_refused_writes_raise_index_error(seeds_copy, small_source):
     with refuse_writes(seeds_copy), pytest.raises(IndexError_, match="(?i)permission denied"):
         update(seeds_copy, [small_source])
@@ -318,13 +309,6 @@ def test_full_disk_keeps_the_previous_index(seeds_copy, small_source, bytes_writ
 
 
 @pytest.mark.parametrize("where", [*FULL_AT, "toc"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="ENOSPC is not turned into IndexError_: an OSError escapes when the disk fills "
-    "while documents are added; when commit() fails, Whoosh has already "
-    "closed the writer, and write_documents() calls writer.cancel() on it, so "
-    "IndexingError('This writer is closed') escapes and hides the cause",
-)
 def test_full_disk_raises_index_error(seeds_copy, small_source, bytes_written, where):
     error = _fill_and_index(seeds_copy, small_source, where, bytes_written)
     assert isinstance(error, IndexError_), repr(error)
