@@ -112,6 +112,10 @@ def print_human(result: SearchResult, colour: bool) -> None:
 @index_option
 def search(query, limit, page, lang, as_json, index_dir) -> None:
     """Search the index for QUERY."""
+    unknown = [word for word in query if word.startswith("--")]
+    if unknown:
+        # -word is the query's "without"; --word can only be a mistyped option
+        fail(f"no such option: {unknown[0]} (see search-cli search --help)")
     text = " ".join(query)
     with open_for_search(index_dir) as ix:
         try:
