@@ -445,18 +445,9 @@ class ShardedIndex:
     ) -> ClusterSearchResult:
         """Ranked results for ``text``, as SearchIndex.search ranks them (QueryError alike)."""
         started = time.perf_counter()
-        if not 1 <= limit <= engine.MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {engine.MAX_LIMIT}")
-        if not 1 <= page <= engine.MAX_PAGE:
-            raise QueryError(f"page must be between 1 and {engine.MAX_PAGE}")
-        if lang is not None and lang not in LANG_CODES:
-            raise QueryError(f"unknown language {lang!r}: use one of {', '.join(LANG_CODES)}")
-        if not text.strip():
-            raise QueryError("the query is empty")
-        parsed = self.parse(text)
-        lang = lang or parsed.filters.lang
-        date_from = date_from or parsed.filters.date_from
-        date_to = date_to or parsed.filters.date_to
+        parsed, lang, date_from, date_to = engine.parse_request(
+            self.builder, text, limit, page, lang, date_from, date_to
+        )
         deadline = time.monotonic() + self.timeout
         layout, actors = self._actors(deadline)
         missing = set(layout.missing) | (set(layout.placements) - set(actors))

@@ -120,6 +120,38 @@ def _stored(fields: dict) -> StoredDocument:
     )
 
 
+def parse_request(
+    builder: QueryBuilder,
+    text: str,
+    limit: int,
+    page: int,
+    lang: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> tuple[ParsedQuery, str | None, str | None, str | None]:
+    """The checked search options, and the query with its own filters folded in.
+
+    Shared by every index that searches (one index, or shards): QueryError
+    for what cannot be searched.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+    if not 1 <= page <= MAX_PAGE:
+        raise QueryError(f"page must be between 1 and {MAX_PAGE}")
+    if lang is not None and lang not in LANG_CODES:
+        raise QueryError(f"unknown language {lang!r}: use one of {', '.join(LANG_CODES)}")
+    if not text.strip():
+        raise QueryError("the query is empty")
+    parsed = builder.parse(text)
+    filters = parsed.filters
+    return (
+        parsed,
+        lang or filters.lang,
+        date_from or filters.date_from,
+        date_to or filters.date_to,
+    )
+
+
 class SearchIndex:
     """An open index. Safe to share between threads: each gets its own searcher."""
 
@@ -174,18 +206,9 @@ class SearchIndex:
     ) -> SearchResult:
         """Ranked results for ``text``; raises QueryError for what cannot be searched."""
         started = time.perf_counter()
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if not 1 <= page <= MAX_PAGE:
-            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
-        if lang is not None and lang not in LANG_CODES:
-            raise QueryError(f"unknown language {lang!r}: use one of {', '.join(LANG_CODES)}")
-        if not text.strip():
-            raise QueryError("the query is empty")
-        parsed = self.parse(text)
-        lang = lang or parsed.filters.lang
-        date_from = date_from or parsed.filters.date_from
-        date_to = date_to or parsed.filters.date_to
+        parsed, lang, date_from, date_to = parse_request(
+            self.builder, text, limit, page, lang, date_from, date_to
+        )
         searcher = self.searcher()
         # prefixes, wildcards, fuzzy terms: the OR of their terms in the whole index
         # (Whoosh would score them by what they expand to in each segment)
