@@ -384,37 +384,11 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def shard_index(path: str):
-    """A SearchIndex over one shard, whose searchers see every commit as it is.
-
-    ``SearchIndex.searcher()`` refreshes with Whoosh's ``Searcher.refresh()``,
-    which (whoosh3 3.54, ``Index._reader(reuse=...)``) keeps the old reader's
-    segments: segments merged away stay in, so documents count twice, and
-    deletions made since are not seen. A shard is rewritten while its actor
-    serves it, so this one opens a new searcher instead.
-    """
+    """A SearchIndex over one shard: its searchers see every commit as it is
+    (``SearchIndex.searcher()`` opens a new searcher when the index changed)."""
     from .engine import SearchIndex
 
-    class ShardIndex(SearchIndex):
-        def __init__(self, shard_path: str):
-            super().__init__(shard_path)
-            self._fresh = threading.local()
-
-        def searcher(self):
-            searcher = getattr(self._fresh, "searcher", None)
-            if searcher is None or not searcher.up_to_date():
-                # the old one is not closed: a caller may still be reading it
-                # (Python closes it when the last reference goes)
-                searcher = self.ix.searcher(weighting=self.weighting)
-                self._fresh.searcher = searcher
-            return searcher
-
-        def close(self) -> None:
-            searcher = getattr(self._fresh, "searcher", None)
-            if searcher is not None:
-                searcher.close()
-                self._fresh.searcher = None
-
-    return ShardIndex(path)
+    return SearchIndex(path)
 
 
 class ShardActor:
