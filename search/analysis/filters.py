@@ -13,7 +13,7 @@ ordinary Whoosh chain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import icu
 from whoosh.analysis import Filter, Token
@@ -151,16 +151,3 @@ class StopFilter(TermFilter):
 
     def __repr__(self) -> str:
         return f"StopFilter(<{len(self.stopwords)} words>)"
-
-
-class FunctionFilter(TermFilter):
-    """Applies a module-level function (kept picklable by reference)."""
-
-    def __init__(self, function: Callable[[str, str | None], str]):
-        self.function = function
-
-    def apply(self, text: str, lang: str | None) -> str:
-        return self.function(text, lang)
-
-    def __repr__(self) -> str:
-        return f"FunctionFilter({self.function.__name__})"

@@ -16,14 +16,12 @@ from search.analysis.analyzers import normalize_chain
 from search.analysis.arabic import ARABIC_FOLDS, ArabicFoldFilter
 from search.analysis.filters import (
     DigitFoldFilter,
-    FunctionFilter,
     NfkcCasefoldFilter,
     StopFilter,
     TermChain,
 )
 from search.analysis.hindi import HINDI_FOLDS, HindiFoldFilter, HindiNasalFilter
 from search.analysis.persian import PERSIAN_FOLDS, PersianFoldFilter
-from search.analysis.stemming import stem
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
@@ -448,10 +446,3 @@ def test_term_chain_cache_is_bounded(monkeypatch):
     for word in ("a", "b", "c", "d", "e"):
         chain.apply(word, None)
     assert len(chain._cache) <= 3
-
-
-def test_function_filter_is_picklable_by_reference():
-    f = FunctionFilter(stem)
-    clone = pickle.loads(pickle.dumps(f))
-    assert clone.function is stem
-    assert clone.apply("كتابها", "ar") == "كتاب"
