@@ -96,7 +96,11 @@ class ParsedQuery:
 
 def _parse_schema() -> Schema:
     # Structure only: words keep their surface; analysis comes after parsing.
-    return Schema(text=TEXT(analyzer=IcuTokenizer(), multitoken_query="phrase"))
+    # A word joined by ZWNJ stays one term here, so that its parts are
+    # searched as words (and joined), not as a phrase.
+    return Schema(
+        text=TEXT(analyzer=IcuTokenizer(zwnj_parts=False), multitoken_query="phrase")
+    )
 
 
 _parser_local: qparser.QueryParser | None = None
@@ -175,11 +179,6 @@ class QueryBuilder:
             clauses.append(Q.Term("stem", stem, boost=STEM_WEIGHT))
         for key in self.analysis.query_keys(surface):
             clauses.append(Q.Term("key", key, boost=KEY_WEIGHT))
-        if "\u200c" in surface:
-            # written with ZWNJ here, perhaps with a space in the document
-            parts = [p for p in surface.split("\u200c") if p]
-            if len(parts) > 1:
-                clauses.append(self.exact_phrase(parts, boost=BODY_WEIGHT))
         return Q.Or(clauses, boost=boost)
 
     def words(self, surfaces: list[str]) -> Q.Query:

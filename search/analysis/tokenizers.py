@@ -18,6 +18,10 @@ from whoosh.analysis import Token, Tokenizer
 _WORD_NONE_LIMIT = 100
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# ZWNJ after an Arabic-script letter: the end of one part of a Persian word
+# (کتاب‌ها, می‌گیرد, رئیس‌جمهور), which a reader may as well write with a space.
+# In Devanagari a ZWNJ only chooses a glyph inside the word, so it stays.
+_ARABIC_ZWNJ = re.compile("(?<=[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff])\u200c+")
 _local = threading.local()
 
 
@@ -44,8 +48,11 @@ def _utf16_to_index(text: str) -> list[int] | None:
     return mapping
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
+def word_spans(text: str, zwnj_parts: bool = True) -> list[tuple[int, int]]:
     """(start, end) of every word and number in ``text``, in order.
+
+    The parts of a Persian word joined by ZWNJ are words of their own, unless
+    ``zwnj_parts`` is false.
 
     >>> text = "قیمت ۳.۰۷ دلار، C5+1"
     >>> [text[s:e] for s, e in word_spans(text)]
@@ -53,6 +60,12 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     """
     if not text:
         return []
+    if zwnj_parts and "\u200c" in text:
+        return [part for span in _icu_spans(text) for part in _zwnj_parts(text, *span)]
+    return _icu_spans(text)
+
+
+def _icu_spans(text: str) -> list[tuple[int, int]]:
     bi = _break_iterator()
     bi.setText(text)
     mapping = _utf16_to_index(text)
@@ -68,6 +81,18 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _zwnj_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of one word that ZWNJs split, as Lucene's PersianCharFilter does."""
+    parts = []
+    for m in _ARABIC_ZWNJ.finditer(text, start, end):
+        if m.start() > start:
+            parts.append((start, m.start()))
+        start = m.end()
+    if end > start:
+        parts.append((start, end))
+    return parts
+
+
 class IcuTokenizer(Tokenizer):
     """Splits text into words with ICU's BreakIterator (UAX #29 + dictionaries).
 
@@ -76,7 +101,11 @@ class IcuTokenizer(Tokenizer):
     ``token.lang`` so that language-specific filters (stopwords, stemming) can
     use it; it is read from a ``lang`` attribute of the value (see
     :class:`search.analysis.analyzers.LangText`) or the ``lang`` keyword.
+    With ``zwnj_parts=False`` a Persian word joined by ZWNJ stays one token.
     """
+
+    def __init__(self, zwnj_parts: bool = True):
+        self.zwnj_parts = zwnj_parts
 
     def __call__(
         self,
@@ -104,7 +133,10 @@ class IcuTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        spans = value.spans() if hasattr(value, "spans") else word_spans(value)
+        if hasattr(value, "spans"):
+            spans = value.spans()
+        else:
+            spans = word_spans(value, self.zwnj_parts)
         for pos, (start, end) in enumerate(spans, start_pos):
             t.text = value[start:end]
             t.boost = 1.0

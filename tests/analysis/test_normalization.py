@@ -110,11 +110,10 @@ PERSIAN_LETTERS = [
     pytest.param("نامە", "نامه", id="ae-06D5"),
 ]
 
-# Persian: with ZWNJ, without it: one term
+# Persian written joined, without ZWNJ: one term (with ZWNJ the parts are
+# words of their own: tests/analysis/test_tokenizer.py)
 PERSIAN_ZWNJ = [
-    pytest.param(f"رئیس{ZWNJ}جمهور", "رئيسجمهور", id="with-zwnj"),
     pytest.param("رئیسجمهور", "رئيسجمهور", id="without-zwnj"),
-    pytest.param(f"می{ZWNJ}گیرد", "ميگيرد", id="verb-prefix-with-zwnj"),
     pytest.param("میگیرد", "ميگيرد", id="verb-prefix-without-zwnj"),
 ]
 

@@ -20,10 +20,11 @@ SEGMENTATION = [
     pytest.param("معلنًا أنه", ["معلنًا", "أنه"], id="ar-haraka-inside-word"),
     pytest.param("تـــرامب", ["تـــرامب"], id="ar-tatweel-inside-word"),
     pytest.param("سلام؛ خوبی؟", ["سلام", "خوبی"], id="ar-punctuation-dropped"),
-    # Persian: a ZWNJ joins the parts of one word
-    pytest.param(f"رئیس{ZWNJ}جمهور", [f"رئیس{ZWNJ}جمهور"], id="fa-zwnj-one-token"),
-    pytest.param(f"می{ZWNJ}گیرد", [f"می{ZWNJ}گیرد"], id="fa-zwnj-verb-prefix"),
-    pytest.param(f"کتاب{ZWNJ}های خوب", [f"کتاب{ZWNJ}های", "خوب"], id="fa-zwnj-plural"),
+    # Persian: the parts a ZWNJ joins are words, as if written with a space
+    pytest.param(f"رئیس{ZWNJ}جمهور", ["رئیس", "جمهور"], id="fa-zwnj-compound-parts"),
+    pytest.param(f"می{ZWNJ}گیرد", ["می", "گیرد"], id="fa-zwnj-verb-prefix-parts"),
+    pytest.param(f"کتاب{ZWNJ}های خوب", ["کتاب", "های", "خوب"], id="fa-zwnj-plural-parts"),
+    pytest.param(f"کتاب{ZWNJ}{ZWNJ}ها", ["کتاب", "ها"], id="fa-zwnj-doubled"),
     pytest.param("رئیس جمهور", ["رئیس", "جمهور"], id="fa-space-two-tokens"),
     pytest.param("«تنگستن»", ["تنگستن"], id="fa-guillemets-dropped"),
     pytest.param("زمینهٔ تجارت", ["زمینهٔ", "تجارت"], id="fa-hamza-mark-inside-word"),
@@ -52,6 +53,8 @@ SEGMENTATION = [
     pytest.param("قیمت ۳.۰۷ دلار، C5+1", ["قیمت", "۳.۰۷", "دلار", "C5", "1"], id="mixed-persian"),
     # Invisible format characters stay inside the word they sit in
     pytest.param(f"क्{ZWJ}ष", [f"क्{ZWJ}ष"], id="zwj-inside-word"),
+    # in Devanagari a ZWNJ only picks a glyph: the word stays whole
+    pytest.param(f"क्{ZWNJ}ष", [f"क्{ZWNJ}ष"], id="devanagari-zwnj-inside-word"),
     pytest.param(f"سلام{RLM} x", [f"سلام{RLM}", "x"], id="rlm-after-word"),
     # Nothing to find
     pytest.param("", [], id="empty"),
@@ -154,3 +157,12 @@ def test_tokenize_false_keeps_the_value_whole():
 def test_lone_at_sign_is_punctuation():
     text = "ایمیل @ ما"
     assert [text[s:e] for s, e in word_spans(text)] == ["ایمیل", "ما"]
+
+
+def test_zwnj_parts_can_stay_one_word():
+    # the query parser finds structure only: a joined word stays one term there
+    text = f"رئیس{ZWNJ}جمهور آمد"
+    assert [text[s:e] for s, e in word_spans(text, zwnj_parts=False)] == [
+        f"رئیس{ZWNJ}جمهور",
+        "آمد",
+    ]
