@@ -30,11 +30,11 @@ from .analysis import (
     key_analyzer,
     stem_analyzer,
 )
-from .documents import Document, Problem, read_paths
+from .documents import Document, Problem, read_paths, title_from_body
 
 # Bumped whenever analysis or schema change what is in an index: an index built
 # by another version is rebuilt (default index) or reported (others).
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 FORMAT_FILE = "FORMAT"
 WRITE_LOCK_TIMEOUT = 60.0
 
@@ -92,7 +92,8 @@ def schema() -> Schema:
         # the reader's own words, with positions for phrases
         title=AnalyzedText("exact", analyzer=exact, stored=True),
         body=AnalyzedText("exact", analyzer=exact, stored=True, spelling=True),
-        # title + body stemmed; positions so that quoted phrases match through clitics
+        # title + body stemmed (the body alone when the title is its first
+        # sentence); positions so that quoted phrases match through clitics
         stem=AnalyzedText("stem", analyzer=stem_analyzer()),
         # title + body as cross-script keys; frequencies only
         key=AnalyzedText("key", analyzer=key_analyzer(), phrase=False),
@@ -106,6 +107,10 @@ def document_fields(doc: Document) -> dict:
     per document, in whichever process indexes it.
     """
     both = LangText(doc.title + "\n" + doc.text, doc.lang)
+    body = LangText(doc.text, doc.lang, whole=both, offset=len(doc.title) + 1)
+    # A title made from the body's first sentence is a title for the title
+    # field; in the streams of the whole text its words would count twice.
+    whole = body if doc.title == title_from_body(doc.text) else both
     return {
         "id": doc.id,
         "path": doc.path,
@@ -114,9 +119,9 @@ def document_fields(doc: Document) -> dict:
         "hash": doc.hash,
         "url": doc.url,
         "title": LangText(doc.title, doc.lang, whole=both, offset=0),
-        "body": LangText(doc.text, doc.lang, whole=both, offset=len(doc.title) + 1),
-        "stem": both,
-        "key": both,
+        "body": body,
+        "stem": whole,
+        "key": whole,
         "_stored_title": doc.title,
         "_stored_body": doc.text,
     }
@@ -276,6 +281,14 @@ def write_documents(
     started = time.perf_counter()
     index_dir = Path(index_dir)
     ix = open_dir(index_dir) if exists(index_dir) else create(index_dir)
+    found = index_format(index_dir)
+    if found != INDEX_FORMAT:
+        # its terms come from another version of the analysis: mixing would
+        # make old documents unfindable by the new query analysis
+        raise IndexError_(
+            f"the index in {index_dir} was built by another version (format {found}, "
+            f"this one writes {INDEX_FORMAT}): remove it and index again"
+        )
     generation = ix.latest_generation()
     existing = _existing(ix)
     report = IndexReport()

@@ -160,3 +160,30 @@ def test_parallel_writers_give_the_same_results(tmp_path, monkeypatch, seeds_ind
     assert again.unchanged == 5
     with open_index(tmp_path / "ix") as parallel:
         assert parallel.stats()["documents"] == 5
+
+
+def test_a_title_made_from_the_first_sentence_counts_once_in_the_streams(tmp_path):
+    (tmp_path / "given.jsonl").write_text(
+        json.dumps({"id": "g", "title": "تنگستن", "text": "تنگستن فلزی نادر است."}) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "derived.jsonl").write_text(
+        json.dumps({"id": "d", "text": "تنگستن فلزی نادر است."}) + "\n", encoding="utf-8"
+    )
+    update(tmp_path / "ix", [tmp_path / "given.jsonl", tmp_path / "derived.jsonl"])
+    with open_index(tmp_path / "ix") as ix:
+        reader = ix.searcher().reader()
+        number = {ix.searcher().stored_fields(n)["id"]: n for n in reader.all_doc_ids()}
+        freq = dict(reader.postings("stem", "تنگستن").items_as("frequency"))
+        title = dict(reader.postings("title", "تنگستن").items_as("frequency"))
+    # a given title is text of its own; a derived one is the body's first words
+    assert freq[number["g"]] == 2
+    assert freq[number["d"]] == 1
+    assert title == {number["g"]: 1, number["d"]: 1}
+
+
+def test_an_index_of_another_format_is_a_clear_error(tmp_path):
+    update(tmp_path / "ix", [SEEDS])
+    (tmp_path / "ix" / index_module.FORMAT_FILE).write_text("1\n")
+    with pytest.raises(IndexError_, match="another version .*remove it and index again"):
+        update(tmp_path / "ix", [SEEDS])
