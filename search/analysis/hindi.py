@@ -55,11 +55,20 @@ class HindiFoldFilter(TranslateFilter):
 
 
 DEAD_NASALS = frozenset((NGA, NYA, NNA, NA, MA))
-CONSONANTS = frozenset(chr(c) for c in range(0x0915, 0x093A))  # क..ह
+# The stops, less the nasals: क ख ग घ, च छ ज झ, ट ठ ड ढ, त थ द ध, प फ ब भ.
+# Only before a stop do a nasal with virama and anusvara spell one sound
+# (हिन्दी/हिंदी, ट्रम्प/ट्रंप, इन्टरनेट/इंटरनेट); before य र ल व श ष स ह or a
+# nasal it is a cluster of its own (मान्य, अन्य, उन्हें, जन्म, सम्मान).
+STOPS = frozenset(
+    chr(c)
+    for first, last in ((0x0915, 0x0918), (0x091A, 0x091D), (0x091F, 0x0922), (0x0924, 0x0927))
+    + ((0x092A, 0x092D),)
+    for c in range(first, last + 1)
+)
 
 
 def fold_dead_nasal(word: str) -> str:
-    """A nasal consonant with virama before a consonant is written as anusvara.
+    """A nasal consonant with virama before a stop is written as anusvara.
 
     >>> fold_dead_nasal("ट्रम्प") == "ट्रंप", fold_dead_nasal("हिन्दी") == "हिंदी"
     (True, True)
@@ -74,7 +83,7 @@ def fold_dead_nasal(word: str) -> str:
             ch in DEAD_NASALS
             and i + 2 < n
             and word[i + 1] == VIRAMA
-            and word[i + 2] in CONSONANTS
+            and word[i + 2] in STOPS
             and i > 0  # a word-initial nasal is a letter, not a nasal mark
         ):
             out.append(ANUSVARA)
@@ -86,7 +95,7 @@ def fold_dead_nasal(word: str) -> str:
 
 
 class HindiNasalFilter(TermFilter):
-    """Dead ``न्``/``म्`` (and ङ् ञ् ण्) before a consonant → anusvara."""
+    """Dead ``न्``/``म्`` (and ङ् ञ् ण्) before a stop → anusvara."""
 
     def apply(self, text: str, lang: str | None) -> str:
         return fold_dead_nasal(text)

@@ -151,7 +151,7 @@ HINDI_NASAL_MARKS = [
     pytest.param("कहाँ", "कहां", id="chandrabindu-final"),
 ]
 
-# Hindi: a dead nasal consonant before a consonant is written as anusvara
+# Hindi: a dead nasal consonant before a stop is written as anusvara
 HINDI_DEAD_NASAL = [
     pytest.param("ट्रम्प", "ट्रंप", id="ma-virama"),
     pytest.param("ट्रंप", "ट्रंप", id="anusvara-unchanged"),
@@ -163,6 +163,11 @@ HINDI_DEAD_NASAL = [
     pytest.param("न्याय", "न्याय", id="word-initial-nasal-kept"),
     pytest.param("राजन्", "राजन्", id="final-dead-nasal-kept"),
     pytest.param("उज्बेकिस्तान", "उज्बेकिस्तान", id="non-nasal-virama-kept"),
+    # before a semivowel, sibilant, h or another nasal it is a cluster, never anusvara
+    pytest.param("मान्य", "मान्य", id="before-ya-kept"),
+    pytest.param("उन्हें", "उन्हें", id="before-ha-kept"),
+    pytest.param("जन्म", "जन्म", id="before-nasal-kept"),
+    pytest.param("इन्टरनेट", "इंटरनेट", id="loanword-before-tta"),
 ]
 
 # Hindi: candra vowels of English loanwords are the plain vowels
