@@ -34,8 +34,9 @@ from reliability_support import (
     unexpected_files,
     wait_until,
 )
+from whoosh.multiproc import SubWriterTask
 
-from search import open_index
+from search import IndexError_, open_index, update
 from search.index import WRITE_LOCK_TIMEOUT
 from search.query import plain_words
 
@@ -235,3 +236,29 @@ def test_sigkill_leaves_no_writer_process_behind(
     assert time.monotonic() - started < WRITE_LOCK_TIMEOUT  # it did not wait for a lock
     assert set(stored_ids(index_dir)) == all_ids
     assert unexpected_files(index_dir) == []
+
+
+def test_a_killed_writer_process_fails_the_run_and_keeps_the_last_commit(
+    tmp_path, seeds_only_index, corpus_file, monkeypatch
+):
+    """One of the two writer processes is SIGKILLed (as the kernel's out-of-memory killer
+    would) on its first batch. Whoosh alone committed the documents of the other one and
+    lost those of the dead one, quietly; the run must fail as a whole and say why."""
+    index_dir = copy_index(seeds_only_index, tmp_path / "index")
+    monkeypatch.setenv("SEARCH_INDEX_PROCS", "2")
+    run_pid = os.getpid()
+    first_kill = tmp_path / "killed-once"
+    process_file = SubWriterTask._process_file
+
+    def killed_once(task, filename, doc_count):
+        if os.getpid() != run_pid and not first_kill.exists():
+            first_kill.touch()  # the forked writers share this folder: only one is killed
+            os.kill(os.getpid(), signal.SIGKILL)
+        return process_file(task, filename, doc_count)
+
+    monkeypatch.setattr(SubWriterTask, "_process_file", killed_once)
+    with pytest.raises(IndexError_, match="killed by signal 9"):
+        update(index_dir, [corpus_file])
+    assert first_kill.exists()
+    assert len(stored_ids(index_dir)) == 5
+    assert lock_is_free(index_dir)
