@@ -34,8 +34,10 @@ from reliability_support import (
     unexpected_files,
     wait_until,
 )
+from whoosh.multiproc import SubWriterTask
 
-from search import open_index
+from search import IndexError_, open_index, update
+from search.index import WRITE_LOCK_TIMEOUT
 from search.query import plain_words
 
 pytestmark = pytest.mark.slow
@@ -44,10 +46,12 @@ TUNGSTEN = "tungsten"  # the corpus writes it in all three scripts; cross-script
 
 
 # Indexing runs of 500 documents or more write with one process per core (Whoosh's
-# MpWriter). A SIGKILL of the run leaves those helpers alive, holding the write lock
-# (test_sigkill_leaves_no_writer_process_behind below), so the phase tests run one writer
-# process, the path every run of fewer than 500 documents takes.
+# MpWriter), whose writer processes start their segment files as soon as they start: the
+# folder would show every phase at once. So the phase tests run one writer process, the
+# path every run of fewer than 500 documents takes, and the multi-process path has its own
+# test (test_sigkill_leaves_no_writer_process_behind, below).
 ONE_WRITER = {"SEARCH_INDEX_PROCS": "1"}
+TWO_WRITERS = {"SEARCH_INDEX_PROCS": "2"}
 
 
 def start_index_run(index_dir: Path, *sources: Path, env=ONE_WRITER):
@@ -205,18 +209,56 @@ def test_sigkill_while_creating_a_new_index_leaves_no_half_index(tmp_path, corpu
     assert doc_count(index_dir) == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the writer processes of a multi-process run (Whoosh's MpWriter, forked: 500+ "
-    "documents, one per core) outlive a SIGKILL of the run, blocked on their job queue "
-    "for good, and keep the inherited write lock: the next run waits WRITE_LOCK_TIMEOUT "
-    "(60 s) and stops with 'another indexing run is writing'",
-)
-def test_sigkill_leaves_no_writer_process_behind(tmp_path, seeds_only_index, corpus_file):
+@pytest.mark.parametrize("phase", ["adding", "segment"])
+def test_sigkill_leaves_no_writer_process_behind(
+    tmp_path, seeds_only_index, corpus_file, corpus_docs, phase
+):
+    """A run writing with two processes, killed while it hands them documents or while they
+    assemble their segments at commit: its writer processes end with it, the lock is free,
+    the seeds are as committed, and the next run completes at once."""
     index_dir = copy_index(seeds_only_index, tmp_path / "index")
-    before = set(snapshot(index_dir))
-    process = start_index_run(index_dir, corpus_file, env={"SEARCH_INDEX_PROCS": "2"})
-    assert kill_at(process, index_dir, "adding", before, helpers=True), "finished first"
+    seed_ids = set(stored_ids(index_dir))
+    all_ids = seed_ids | {doc["id"] for doc in corpus_docs}
+    before, gen_before = set(snapshot(index_dir)), generation(index_dir)
+    process = start_index_run(index_dir, corpus_file, env=TWO_WRITERS)
+    assert kill_at(process, index_dir, phase, before, helpers=True), "finished first"
     left = leftover_processes(index_dir)  # ends them too: nothing outlives the test
     assert left == [], f"processes of the killed run still hold the index: {left}"
+    assert lock_is_free(index_dir)
+    committed = seed_ids if generation(index_dir) == gen_before else all_ids
+    assert set(stored_ids(index_dir)) == committed
+
+    started = time.monotonic()
+    final = popen(cli_command("index", "--json", "--index", index_dir, corpus_file), TWO_WRITERS)
+    out, err = final.communicate(timeout=180)
+    assert final.returncode == 0, err
+    assert json.loads(out)["added"] == len(all_ids - committed)
+    assert time.monotonic() - started < WRITE_LOCK_TIMEOUT  # it did not wait for a lock
+    assert set(stored_ids(index_dir)) == all_ids
+    assert unexpected_files(index_dir) == []
+
+
+def test_a_killed_writer_process_fails_the_run_and_keeps_the_last_commit(
+    tmp_path, seeds_only_index, corpus_file, monkeypatch
+):
+    """One of the two writer processes is SIGKILLed (as the kernel's out-of-memory killer
+    would) on its first batch. Whoosh alone committed the documents of the other one and
+    lost those of the dead one, quietly; the run must fail as a whole and say why."""
+    index_dir = copy_index(seeds_only_index, tmp_path / "index")
+    monkeypatch.setenv("SEARCH_INDEX_PROCS", "2")
+    run_pid = os.getpid()
+    first_kill = tmp_path / "killed-once"
+    process_file = SubWriterTask._process_file
+
+    def killed_once(task, filename, doc_count):
+        if os.getpid() != run_pid and not first_kill.exists():
+            first_kill.touch()  # the forked writers share this folder: only one is killed
+            os.kill(os.getpid(), signal.SIGKILL)
+        return process_file(task, filename, doc_count)
+
+    monkeypatch.setattr(SubWriterTask, "_process_file", killed_once)
+    with pytest.raises(IndexError_, match="killed by signal 9"):
+        update(index_dir, [corpus_file])
+    assert first_kill.exists()
+    assert len(stored_ids(index_dir)) == 5
     assert lock_is_free(index_dir)

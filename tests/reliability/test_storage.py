@@ -38,6 +38,7 @@ from reliability_support import (
     write_jsonl,
 )
 from whoosh.filedb.filestore import FileStorage
+from whoosh.multiproc import SubWriterTask
 
 from helpers import ROOT
 from search import IndexError_, open_index, update
@@ -357,11 +358,35 @@ def test_real_full_disk_keeps_the_previous_index(tmpfs_attempt, tmp_path):
     assert_writable_again(index_dir, small, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ENOSPC from a real disk: search-cli prints two chained tracebacks (the second "
-    "from Whoosh's cleanup) and exits 1",
-)
 def test_real_full_disk_is_one_clear_line(tmpfs_attempt):
     _, result = tmpfs_attempt
     one_clear_line(result, "no space left")
+
+
+# -- a writer process that fills the disk (runs of 500+ documents write with one per core)
+
+
+def test_a_writer_process_that_fills_the_disk_fails_the_run(
+    seeds_copy, corpus_file, small_source, tmp_path, monkeypatch, capfd
+):
+    """One of the two writer processes hits ENOSPC on its first batch, the other carries on.
+    Whoosh alone printed the process's traceback and committed without its documents; the
+    run must fail as a whole instead, in one clear error, leaving the previous index."""
+    monkeypatch.setenv("SEARCH_INDEX_PROCS", "2")
+    run_pid = os.getpid()
+    first_failure = tmp_path / "failed-once"
+    process_file = SubWriterTask._process_file
+
+    def fill_the_disk_once(task, filename, doc_count):
+        if os.getpid() != run_pid and not first_failure.exists():
+            first_failure.touch()  # the forked writers share this folder: only one fails
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return process_file(task, filename, doc_count)
+
+    monkeypatch.setattr(SubWriterTask, "_process_file", fill_the_disk_once)
+    with pytest.raises(IndexError_, match="No space left on device"):
+        update(seeds_copy, [corpus_file])
+    assert first_failure.exists()  # the failure happened in a writer process
+    assert "Traceback" not in capfd.readouterr().err
+    assert_seeds_intact(seeds_copy)
+    assert_writable_again(seeds_copy, small_source, 100)
