@@ -529,7 +529,10 @@ def ensure_seeded(index_dir: Path, seeds: Path | None = None) -> IndexReport | N
         return None
     if exists(index_dir) and index_format(index_dir) != INDEX_FORMAT:
         # built by another version of the analysis: its terms cannot be trusted
-        shutil.rmtree(index_dir)
+        # (the folder's own files, such as a checkout's .gitkeep, stay)
+        for child in index_dir.iterdir():
+            if not child.name.startswith("."):
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
     report = update(index_dir, [seeds], prune=True)
     marker.write_text(fingerprint + "\n")
     return report

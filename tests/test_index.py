@@ -95,6 +95,18 @@ def test_default_index_is_built_from_seeds_and_refreshed(tmp_path, monkeypatch):
     assert sorted(search_ids(index_dir, "tungsten")) == ["004_a9852c1cd0dd4442", "005_new"]
 
 
+def test_default_index_of_an_older_format_is_rebuilt_keeping_its_dotfiles(tmp_path):
+    index_dir = tmp_path / "default-index"
+    index_module.ensure_seeded(index_dir, SEEDS)
+    (index_dir / ".gitkeep").write_text("")
+    (index_dir / index_module.FORMAT_FILE).write_text("1\n")
+    (index_dir / index_module.FINGERPRINT_FILE).write_text("old\n")
+    rebuilt = index_module.ensure_seeded(index_dir, SEEDS)
+    assert rebuilt.added == 5
+    assert (index_dir / ".gitkeep").exists()
+    assert index_module.index_format(index_dir) == index_module.INDEX_FORMAT
+
+
 def test_default_index_dir_falls_back_to_user_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("SEARCH_INDEX", raising=False)
     monkeypatch.setattr(index_module, "CHECKOUT_DIR", tmp_path / "not-a-checkout")
