@@ -97,9 +97,15 @@ def title_from_body(body: str, limit: int = TITLE_MAX) -> str:
 
 
 def decode(data: bytes) -> str:
-    """Text from bytes: a BOM says UTF-8 or UTF-16; otherwise strict UTF-8."""
+    """Text from bytes: a BOM says UTF-8, UTF-16 or UTF-32; otherwise strict UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    # before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        try:
+            return data.decode("utf-32")
+        except UnicodeDecodeError as e:
+            raise BadInput(f"not valid UTF-32 (byte {e.start})") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")

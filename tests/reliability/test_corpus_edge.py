@@ -61,7 +61,14 @@ def test_invalid_utf8_is_skipped_with_its_place_and_the_rest_indexed(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "bom, codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+    "bom, codec",
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        # its mark starts with the UTF-16 LE one: read as UTF-16, it was garbage
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
 )
 def test_utf16_text_file_with_bom_is_read(tmp_path, bom, codec):
     (tmp_path / "u16.txt").write_bytes(bom + f" date 2025-11-06\r\n{FA}.\r\n".encode(codec))
