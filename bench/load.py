@@ -95,13 +95,16 @@ def start_server(index_dir: Path, port: int, log) -> subprocess.Popen:
     )
 
 
-def wait_ready(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
+def wait_ready(
+    port: int, process: subprocess.Popen, timeout: float = 120, status: int = 200
+) -> None:
+    """Until a search answers ``status``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with status {process.returncode}")
         try:
-            if get(port, "/api/search?q=tungsten", timeout=10)[0] == 200:
+            if get(port, "/api/search?q=tungsten", timeout=10)[0] == status:
                 return
         except OSError:
             pass

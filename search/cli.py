@@ -18,6 +18,7 @@ import click
 
 from . import index as index_module
 from .analysis import analyze as analyze_text
+from .budget import DEFAULT_TIME_BUDGET, SearchTimeout
 from .cluster_cli import register as register_cluster
 from .documents import count_inputs
 from .engine import SearchIndex, SearchResult, open_index
@@ -109,8 +110,16 @@ def print_human(result: SearchResult, colour: bool) -> None:
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--lang", type=click.Choice(["ar", "fa", "hi", "en"]), help="Only this language.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    envvar="SEARCH_QUERY_TIME_BUDGET",
+    default=DEFAULT_TIME_BUDGET,
+    show_default=True,
+    help="Seconds the search may take; 0: no limit (env SEARCH_QUERY_TIME_BUDGET).",
+)
 @index_option
-def search(query, limit, page, lang, as_json, index_dir) -> None:
+def search(query, limit, page, lang, as_json, time_budget, index_dir) -> None:
     """Search the index for QUERY."""
     unknown = [word for word in query if word.startswith("--")]
     if unknown:
@@ -119,8 +128,8 @@ def search(query, limit, page, lang, as_json, index_dir) -> None:
     text = " ".join(query)
     with open_for_search(index_dir) as ix:
         try:
-            result = ix.search(text, limit=limit, page=page, lang=lang)
-        except QueryError as e:
+            result = ix.search(text, limit=limit, page=page, lang=lang, time_budget=time_budget)
+        except (QueryError, SearchTimeout) as e:
             fail(str(e))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

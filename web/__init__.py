@@ -13,6 +13,7 @@ import sys
 
 from flask import Flask
 
+from search.budget import DEFAULT_TIME_BUDGET
 from search.query import MAX_QUERY_LENGTH
 
 # Content-Security-Policy: nothing inline, nothing from another origin.
@@ -48,6 +49,9 @@ DEFAULTS = {
     "SUGGEST_LIMIT": 8,
     # Only GET is served; any request body larger than this is refused (413).
     "MAX_CONTENT_LENGTH": 16 * 1024,
+    # Seconds one search may take; past it the answer is a 503 (0: no limit).
+    # SEARCH_QUERY_TIME_BUDGET=2 in the environment sets it.
+    "QUERY_TIME_BUDGET": DEFAULT_TIME_BUDGET,
 }
 
 
@@ -60,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if app.config["INDEX_DIR"] is not None:
         app.config["INDEX_DIR"] = os.fspath(app.config["INDEX_DIR"])
+    app.config["QUERY_TIME_BUDGET"] = _seconds(app.config["QUERY_TIME_BUDGET"])
 
     # JSON exactly as `search-cli --json` prints it: keys in order, text readable.
     app.json.sort_keys = False
@@ -78,6 +83,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         return response
 
     return app
+
+
+def _seconds(value) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ValueError(f"QUERY_TIME_BUDGET must be a number of seconds (0: none), not {value!r}")
+    return seconds
 
 
 def serve(
