@@ -107,18 +107,21 @@ def serve(
     ``index``: an open index to serve instead of ``index_dir``'s, such as a
     ``search.cluster.ShardedIndex`` (``search-cli serve --cluster ADDRESS``).
     """
-    from waitress import serve as waitress_serve
-
     from .engine import get_index, set_index
+    from .server import listening_socket, serve_app
 
     app = create_app({"INDEX_DIR": index_dir} if index_dir is not None else None)
     if index is not None:
         set_index(app, index)
     with app.app_context():
         ix = get_index()  # fail now, with the index's own message, not on the first request
+    sock = listening_socket(host, port)
     print(f"Searching {ix.path}", file=sys.stderr)
     print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="news-search")
+    try:
+        serve_app(app, sock, threads)
+    finally:
+        sock.close()
 
 
 __all__ = ["create_app", "serve"]
