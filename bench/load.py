@@ -83,11 +83,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(index_dir: Path, port: int, log) -> subprocess.Popen:
+def start_server(index_dir: Path, port: int, log, workers: int | None = None) -> subprocess.Popen:
+    """``search-cli serve``; ``workers`` None: its default (one process a CPU)."""
     env = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX"}
     return subprocess.Popen(
         [sys.executable, "-m", "search", "serve", "--host", HOST, "--port", str(port)]
-        + ["--index", str(index_dir)],
+        + ["--index", str(index_dir)]
+        + (["--workers", str(workers)] if workers else []),
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -122,7 +124,29 @@ def stop_server(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
+def server_processes(pid: int) -> list[int]:
+    """The server and its workers (``search-cli serve --workers N`` forks N)."""
+    found, frontier = [pid], [pid]
+    while frontier:
+        children = []
+        for parent in frontier:
+            try:
+                for task in os.listdir(f"/proc/{parent}/task"):
+                    with open(f"/proc/{parent}/task/{task}/children") as f:
+                        children += [int(c) for c in f.read().split()]
+            except OSError:
+                pass
+        found += children
+        frontier = children
+    return found
+
+
 def rss_bytes(pid: int) -> int:
+    """RSS of the server and its workers together."""
+    return sum(_rss(p) for p in server_processes(pid))
+
+
+def _rss(pid: int) -> int:
     try:
         import psutil
 
@@ -138,23 +162,25 @@ def rss_bytes(pid: int) -> int:
 def memory_detail(pid: int) -> dict[str, float]:
     """RSS split into anonymous and file-backed pages (each thread's searcher maps the index
     files again, and RSS counts every mapping), and USS when psutil is there: the memory
-    the process alone holds."""
+    the processes alone hold; summed over the server and its workers."""
     out: dict[str, float] = {}
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                name, _, value = line.partition(":")
-                if name in ("RssAnon", "RssFile"):
-                    out[name] = round(int(value.split()[0]) / 1024, 1)
-    except OSError:
-        pass
-    try:
-        import psutil
+    for process in server_processes(pid):
+        try:
+            with open(f"/proc/{process}/status") as status:
+                for line in status:
+                    name, _, value = line.partition(":")
+                    if name in ("RssAnon", "RssFile"):
+                        out[name] = out.get(name, 0) + int(value.split()[0]) / 1024
+        except OSError:
+            pass
+        try:
+            import psutil
 
-        out["USS"] = round(psutil.Process(pid).memory_full_info().uss / 2**20, 1)
-    except (ImportError, OSError):
-        pass
-    return out
+            uss = psutil.Process(process).memory_full_info().uss / 2**20
+            out["USS"] = out.get("USS", 0) + uss
+        except (ImportError, OSError):
+            pass
+    return {name: round(mb, 1) for name, mb in out.items()}
 
 
 def get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
@@ -259,8 +285,33 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def drive(port: int, clients: int, seconds: float, max_requests: int, timeout: float) -> dict:
-    """``clients`` threads against the server; the phase's figures."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server and its workers have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process in server_processes(pid):
+        try:
+            with open(f"/proc/{process}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
+def drive(
+    port: int,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    timeout: float,
+    server_pid: int | None = None,
+) -> dict:
+    """``clients`` threads against the server; the phase's figures, with the server's CPU
+    time when ``server_pid`` is given (on a shared machine, wall-clock throughput depends
+    on what else runs; CPU time a request does not, and CPU % shows how many cores the
+    server could use)."""
+    cpu_before = cpu_seconds(server_pid) if server_pid else None
     budget = Budget(seconds, max_requests)
     tallies = [Tally() for _ in range(clients)]
     threads = [
@@ -273,6 +324,7 @@ def drive(port: int, clients: int, seconds: float, max_requests: int, timeout: f
     for thread in threads:
         thread.join(seconds + timeout + 60)
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(server_pid) - cpu_before if server_pid else None
     total = Tally()
     for t in tallies:
         total.add(t)
@@ -284,6 +336,9 @@ def drive(port: int, clients: int, seconds: float, max_requests: int, timeout: f
         "requests": answered + total.timeouts + (total.errors - _not_ok(total)),
         "answered": answered,
         "requests_per_s": round(answered / elapsed, 1) if elapsed else 0.0,
+        "server_cpu_s": round(cpu, 2) if cpu is not None else None,
+        "server_cpu_percent": round(100 * cpu / elapsed) if cpu is not None and elapsed else None,
+        "cpu_ms_per_request": round(1000 * cpu / answered, 1) if cpu and answered else None,
         "p50_ms": round(percentile(ms, 50), 1),
         "p95_ms": round(percentile(ms, 95), 1),
         "p99_ms": round(percentile(ms, 99), 1),
@@ -423,20 +478,22 @@ def run_load(
     probes: tuple[str, ...] = ("size", "time"),
     probe_timeout: float = 10,
     log=subprocess.DEVNULL,
+    workers: int | None = None,
 ) -> dict:
     """Starts the server, runs the phases, stops the server; the report as a dict."""
     port = free_port()
-    server = start_server(index_dir, port, log)
+    server = start_server(index_dir, port, log, workers)
     try:
         started = time.monotonic()
         wait_ready(port, server)
         startup = time.monotonic() - started
+        processes = len(server_processes(server.pid))
         load_before = os.getloadavg()
-        warm = drive(port, min(clients, 16), warmup, max_requests, timeout)
+        warm = drive(port, min(clients, 16), warmup, max_requests, timeout, server.pid)
         rss_warm = rss_bytes(server.pid)
         detail_warm = memory_detail(server.pid)
-        one = drive(port, 1, baseline, max_requests, timeout)
-        many = drive(port, clients, seconds, max_requests, timeout)
+        one = drive(port, 1, baseline, max_requests, timeout, server.pid)
+        many = drive(port, clients, seconds, max_requests, timeout, server.pid)
         rss_after = rss_bytes(server.pid)
         detail_after = memory_detail(server.pid)
         load_after = os.getloadavg()
@@ -452,6 +509,7 @@ def run_load(
         f"Python {platform.python_version()}",
         "load_average": [round(x, 2) for x in (*load_before[:1], *load_after[:1])],
         "server_start_s": round(startup, 2),
+        "workers": max(1, processes - 1),
         "warmup": warm,
         "baseline": one,
         "run": many,
@@ -498,18 +556,20 @@ def markdown(report: dict) -> str:
     lines = [
         f"Index: {report['documents']:,} documents (`{report['index']}`); "
         f"{report['machine']}; load average {report['load_average'][0]} before, "
-        f"{report['load_average'][1]} after. Server: `search-cli serve` (waitress, 8 threads) "
-        f"on {HOST}, started in {report['server_start_s']} s.",
+        f"{report['load_average'][1]} after. Server: `search-cli serve` "
+        f"({_server_shape(report['workers'])}) on {HOST}, started in "
+        f"{report['server_start_s']} s.",
         "",
         "| phase | clients | seconds | answered | req/s | p50 ms | p95 ms | p99 ms | max ms "
-        "| errors | time-outs |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| errors | time-outs | server CPU % | CPU ms a request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, phase in (("warm-up", report["warmup"]), ("one client", one), ("load", run)):
         lines.append(
             f"| {name} | {phase['clients']} | {phase['seconds']} | {phase['answered']:,} "
             f"| {phase['requests_per_s']} | {phase['p50_ms']} | {phase['p95_ms']} "
-            f"| {phase['p99_ms']} | {phase['max_ms']} | {phase['errors']} | {phase['timeouts']} |"
+            f"| {phase['p99_ms']} | {phase['max_ms']} | {phase['errors']} | {phase['timeouts']} "
+            f"| {phase.get('server_cpu_percent')} | {phase.get('cpu_ms_per_request')} |"
         )
     lines += [
         "",
@@ -534,6 +594,16 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _server_shape(workers: int) -> str:
+    """How ``search-cli serve`` runs with ``workers`` (its default threads: 8 split)."""
+    from web.server import default_threads
+
+    threads = default_threads(workers)
+    if workers == 1:
+        return f"waitress, one process, {threads} threads"
+    return f"waitress, {workers} worker processes × {threads} threads"
+
+
 def write_section(path: Path, text: str) -> None:
     content = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{BEGIN}\n{text}\n{END}"
@@ -556,6 +626,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=10, help="per-request time-out (10 s)")
     parser.add_argument("--probe-timeout", type=float, default=10, help="limit probes (10 s)")
     parser.add_argument("--no-probes", action="store_true", help="skip the limit probes")
+    parser.add_argument(
+        "--workers", type=int, help="search-cli serve --workers (default: its own, one a CPU)"
+    )
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     parser.add_argument("--write", type=Path, help="RELIABILITY.md to update")
     parser.add_argument("--server-log", type=Path, help="where the server's output goes")
@@ -577,6 +650,7 @@ def main(argv: list[str] | None = None) -> int:
             probes=() if args.no_probes else ("size", "time"),
             probe_timeout=args.probe_timeout,
             log=log,
+            workers=args.workers,
         )
     finally:
         if log is not subprocess.DEVNULL:

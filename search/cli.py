@@ -297,15 +297,36 @@ def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json)
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes serving the port, each with its own index searchers (default: one a CPU).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Waitress threads in each process (default: 8 split across the workers, at least 2).",
+)
 @index_option
-def serve(host, port, index_dir) -> None:
+def serve(host, port, workers, threads, index_dir) -> None:
     """Serve the web front end (waitress)."""
     import web
+    from web.server import default_workers
 
     try:
-        web.serve(host=host, port=port, index_dir=index_dir)
+        web.serve(
+            host=host,
+            port=port,
+            index_dir=index_dir,
+            threads=threads,
+            workers=workers or default_workers(),
+        )
     except IndexError_ as e:
         fail(str(e))
+    except OSError as e:
+        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
 
 
 # --cluster ADDRESS for search, index and serve; `search-cli cluster status` (docs/scale-out.md)

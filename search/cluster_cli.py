@@ -201,9 +201,11 @@ def serve_cluster_app(host, port, cluster, shard_root=None, timeout=None, thread
         ix.close()
 
 
-def serve_on_cluster(host, port, index_dir, cluster, shard_root, timeout):
-    """``search-cli serve --cluster ADDRESS``."""
-    serve_cluster_app(host, port, cluster, shard_root, timeout)
+def serve_on_cluster(
+    host, port, index_dir, cluster, shard_root, timeout, workers=None, threads=None
+):
+    """``search-cli serve --cluster ADDRESS``: one process (the shards do the searching)."""
+    serve_cluster_app(host, port, cluster, shard_root, timeout, threads=threads or 8)
 
 
 # -- cluster status

@@ -99,29 +99,54 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     index_dir: str | os.PathLike | None = None,
-    threads: int = 8,
+    threads: int | None = None,
     index=None,
+    workers: int = 1,
 ) -> None:
     """Runs the app on waitress until interrupted; the index is opened before listening.
 
-    ``index``: an open index to serve instead of ``index_dir``'s, such as a
-    ``search.cluster.ShardedIndex`` (``search-cli serve --cluster ADDRESS``).
+    ``workers``: processes serving the one listening socket, each with its own app
+    and ``SearchIndex`` (searching is pure Python: one process uses one CPU);
+    ``threads``: waitress threads in each (default: 8 split across the workers, at
+    least 2 each). ``index``: an open index to serve instead of ``index_dir``'s,
+    such as a ``search.cluster.ShardedIndex`` (``search-cli serve --cluster
+    ADDRESS``); it is served by this process alone.
     """
     from .engine import get_index, set_index
-    from .server import listening_socket, serve_app
+    from .server import Supervisor, default_threads, listening_socket, serve_app
 
-    app = create_app({"INDEX_DIR": index_dir} if index_dir is not None else None)
+    if index is not None or not hasattr(os, "fork"):
+        workers = 1
+    threads = threads or default_threads(workers)
+    config = {"INDEX_DIR": index_dir} if index_dir is not None else None
+    app = create_app(config)
     if index is not None:
         set_index(app, index)
     with app.app_context():
         ix = get_index()  # fail now, with the index's own message, not on the first request
     sock = listening_socket(host, port)
     print(f"Searching {ix.path}", file=sys.stderr)
-    print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    how = f"{workers} processes × {threads} threads" if workers > 1 else f"{threads} threads"
+    print(f"Serving on http://{host}:{port}/ ({how}; Ctrl+C to stop)", file=sys.stderr, flush=True)
     try:
-        serve_app(app, sock, threads)
+        if workers == 1:
+            serve_app(app, sock, threads)
+            return
+        del app, ix  # each worker opens its own
+        status = Supervisor(lambda: _worker_app(config), sock, workers, threads).run()
     finally:
         sock.close()
+    if status:
+        sys.exit(status)
+
+
+def _worker_app(config: dict | None) -> Flask:
+    from .engine import get_index
+
+    app = create_app(config)
+    with app.app_context():
+        get_index()  # opened before the worker takes its first connection
+    return app
 
 
 __all__ = ["create_app", "serve"]
