@@ -1,9 +1,10 @@
 """Load test of the real web server: ``search-cli serve`` on loopback under many clients.
 
-    python bench/load.py --index DIR [--clients 50] [--seconds 30] [--write docs/RELIABILITY.md]
+    python bench/load.py --index DIR [--clients 50] [--seconds 30] [--workers N]
+                         [--write docs/RELIABILITY.md]
 
-Starts ``search-cli serve --host 127.0.0.1 --port P --index DIR`` as a subprocess on a free
-port, then:
+Starts ``search-cli serve --host 127.0.0.1 --port P --index DIR`` (with ``--workers N`` when
+given; else its default, one process a CPU) as a subprocess on a free port, then:
 
 1. warm-up: a few clients run the query mix for ``--warmup`` seconds (every server thread
    opens its searcher); the server's RSS is read;
@@ -12,16 +13,17 @@ port, then:
    ``--seconds`` seconds or ``--max-requests`` requests, whichever comes first, each request
    with a ``--timeout``; the server's RSS is read again;
 4. limit probes: a query longer than the cap, a huge URL and a large POST body must be
-   refused (4xx or 503) at once; a body that is declared but never sent and an expensive
-   query within the length cap must get an answer (4xx, 503, or a 200 if the work is done)
-   within ``--probe-timeout`` seconds: never a hang.
+   refused (4xx or 503) at once; a body that is declared but never sent, an expensive
+   query within the length cap and a slow one within every bound must get an answer (4xx,
+   503, or a 200 if the work is done) within ``--probe-timeout`` seconds: never a hang.
 
 The mix: single words in each script, quoted phrases, cross-script Latin (tungsten, Trump,
 Kazakhstan), fuzzy ``word~``, a language facet (``lang=fa``) and pages 2-3, half to
 ``/search`` (HTML) and half to ``/api/search`` (JSON). Reported: requests/s, p50/p95/p99
-latency, errors and time-outs, server RSS after warm-up and after the run and their ratio,
-throughput against the one-client baseline, and each probe's answer and time. With
-``--write`` the report replaces the part of RELIABILITY.md between the load-test markers.
+latency, errors and time-outs, the server's CPU time (its processes together) as a share of
+the phase and per request, server RSS (with its workers) after warm-up and after the run and
+their ratio, throughput against the one-client baseline, and each probe's answer and time.
+With ``--write`` the report replaces the part of RELIABILITY.md between the load-test markers.
 
 Only loopback addresses are used: the server is never reachable from another machine.
 """
@@ -83,11 +85,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(index_dir: Path, port: int, log) -> subprocess.Popen:
+def start_server(index_dir: Path, port: int, log, workers: int | None = None) -> subprocess.Popen:
+    """``search-cli serve``; ``workers`` None: its default (one process a CPU)."""
     env = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX"}
     return subprocess.Popen(
         [sys.executable, "-m", "search", "serve", "--host", HOST, "--port", str(port)]
-        + ["--index", str(index_dir)],
+        + ["--index", str(index_dir)]
+        + (["--workers", str(workers)] if workers else []),
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -95,13 +99,16 @@ def start_server(index_dir: Path, port: int, log) -> subprocess.Popen:
     )
 
 
-def wait_ready(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
+def wait_ready(
+    port: int, process: subprocess.Popen, timeout: float = 120, status: int = 200
+) -> None:
+    """Until a search answers ``status``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with status {process.returncode}")
         try:
-            if get(port, "/api/search?q=tungsten", timeout=10)[0] == 200:
+            if get(port, "/api/search?q=tungsten", timeout=10)[0] == status:
                 return
         except OSError:
             pass
@@ -119,7 +126,29 @@ def stop_server(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
+def server_processes(pid: int) -> list[int]:
+    """The server and its workers (``search-cli serve --workers N`` forks N)."""
+    found, frontier = [pid], [pid]
+    while frontier:
+        children = []
+        for parent in frontier:
+            try:
+                for task in os.listdir(f"/proc/{parent}/task"):
+                    with open(f"/proc/{parent}/task/{task}/children") as f:
+                        children += [int(c) for c in f.read().split()]
+            except OSError:
+                pass
+        found += children
+        frontier = children
+    return found
+
+
 def rss_bytes(pid: int) -> int:
+    """RSS of the server and its workers together."""
+    return sum(_rss(p) for p in server_processes(pid))
+
+
+def _rss(pid: int) -> int:
     try:
         import psutil
 
@@ -135,23 +164,25 @@ def rss_bytes(pid: int) -> int:
 def memory_detail(pid: int) -> dict[str, float]:
     """RSS split into anonymous and file-backed pages (each thread's searcher maps the index
     files again, and RSS counts every mapping), and USS when psutil is there: the memory
-    the process alone holds."""
+    the processes alone hold; summed over the server and its workers."""
     out: dict[str, float] = {}
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                name, _, value = line.partition(":")
-                if name in ("RssAnon", "RssFile"):
-                    out[name] = round(int(value.split()[0]) / 1024, 1)
-    except OSError:
-        pass
-    try:
-        import psutil
+    for process in server_processes(pid):
+        try:
+            with open(f"/proc/{process}/status") as status:
+                for line in status:
+                    name, _, value = line.partition(":")
+                    if name in ("RssAnon", "RssFile"):
+                        out[name] = out.get(name, 0) + int(value.split()[0]) / 1024
+        except OSError:
+            pass
+        try:
+            import psutil
 
-        out["USS"] = round(psutil.Process(pid).memory_full_info().uss / 2**20, 1)
-    except (ImportError, OSError):
-        pass
-    return out
+            uss = psutil.Process(process).memory_full_info().uss / 2**20
+            out["USS"] = out.get("USS", 0) + uss
+        except (ImportError, OSError):
+            pass
+    return {name: round(mb, 1) for name, mb in out.items()}
 
 
 def get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
@@ -256,8 +287,38 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def drive(port: int, clients: int, seconds: float, max_requests: int, timeout: float) -> dict:
-    """``clients`` threads against the server; the phase's figures."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server and its workers have used so far."""
+    return sum(cpu_by_process(pid).values())
+
+
+def cpu_by_process(pid: int) -> dict[int, float]:
+    """CPU time (user + system) of the server and of each worker so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for process in server_processes(pid):
+        try:
+            with open(f"/proc/{process}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            out[process] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
+def drive(
+    port: int,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    timeout: float,
+    server_pid: int | None = None,
+) -> dict:
+    """``clients`` threads against the server; the phase's figures, with the server's CPU
+    time when ``server_pid`` is given (on a shared machine, wall-clock throughput depends
+    on what else runs; CPU time a request does not, and CPU % shows how many cores the
+    server could use)."""
+    cpu_before = cpu_by_process(server_pid) if server_pid else {}
     budget = Budget(seconds, max_requests)
     tallies = [Tally() for _ in range(clients)]
     threads = [
@@ -270,6 +331,9 @@ def drive(port: int, clients: int, seconds: float, max_requests: int, timeout: f
     for thread in threads:
         thread.join(seconds + timeout + 60)
     elapsed = time.perf_counter() - started
+    cpu_after = cpu_by_process(server_pid) if server_pid else {}
+    by_process = [round(t - cpu_before.get(p, 0.0), 2) for p, t in cpu_after.items()]
+    cpu = sum(by_process) if server_pid else None
     total = Tally()
     for t in tallies:
         total.add(t)
@@ -281,6 +345,10 @@ def drive(port: int, clients: int, seconds: float, max_requests: int, timeout: f
         "requests": answered + total.timeouts + (total.errors - _not_ok(total)),
         "answered": answered,
         "requests_per_s": round(answered / elapsed, 1) if elapsed else 0.0,
+        "server_cpu_s": round(cpu, 2) if cpu is not None else None,
+        "server_cpu_percent": round(100 * cpu / elapsed) if cpu is not None and elapsed else None,
+        "cpu_ms_per_request": round(1000 * cpu / answered, 1) if cpu and answered else None,
+        "server_cpu_s_by_process": by_process,  # the supervisor first, then each worker
         "p50_ms": round(percentile(ms, 50), 1),
         "p95_ms": round(percentile(ms, 95), 1),
         "p99_ms": round(percentile(ms, 99), 1),
@@ -367,6 +435,9 @@ def expensive_query(cap: int = MAX_QUERY_LENGTH) -> str:
 
 
 EXPENSIVE = expensive_query()
+# Three of them: within the bound on expanded terms (3 x 2 fields x 500 < 4,000), but
+# seconds of work on a 10,000-article index: the time budget's case.
+SLOW = " ".join(EXPENSIVE.split()[:3])
 
 PROBES = {
     "size": [
@@ -378,6 +449,7 @@ PROBES = {
     "time": [
         ("declared 100 MB body, never sent", "declared"),
         ("expensive query within the cap (~200 infix wildcards)", "expensive"),
+        ("slow query within every bound (3 infix wildcards)", "slow"),
     ],
 }
 
@@ -398,6 +470,7 @@ def probe(port: int, which: str, limit: float) -> Probe:
             limit,
         ),
         "expensive": lambda: get(port, "/api/search?" + urlencode({"q": EXPENSIVE}), limit)[0],
+        "slow": lambda: get(port, "/api/search?" + urlencode({"q": SLOW}), limit)[0],
     }
     return _probe(name, actions[which], limit, answered_in_time_is_ok=timed)
 
@@ -420,20 +493,22 @@ def run_load(
     probes: tuple[str, ...] = ("size", "time"),
     probe_timeout: float = 10,
     log=subprocess.DEVNULL,
+    workers: int | None = None,
 ) -> dict:
     """Starts the server, runs the phases, stops the server; the report as a dict."""
     port = free_port()
-    server = start_server(index_dir, port, log)
+    server = start_server(index_dir, port, log, workers)
     try:
         started = time.monotonic()
         wait_ready(port, server)
         startup = time.monotonic() - started
+        processes = len(server_processes(server.pid))
         load_before = os.getloadavg()
-        warm = drive(port, min(clients, 16), warmup, max_requests, timeout)
+        warm = drive(port, min(clients, 16), warmup, max_requests, timeout, server.pid)
         rss_warm = rss_bytes(server.pid)
         detail_warm = memory_detail(server.pid)
-        one = drive(port, 1, baseline, max_requests, timeout)
-        many = drive(port, clients, seconds, max_requests, timeout)
+        one = drive(port, 1, baseline, max_requests, timeout, server.pid)
+        many = drive(port, clients, seconds, max_requests, timeout, server.pid)
         rss_after = rss_bytes(server.pid)
         detail_after = memory_detail(server.pid)
         load_after = os.getloadavg()
@@ -449,6 +524,7 @@ def run_load(
         f"Python {platform.python_version()}",
         "load_average": [round(x, 2) for x in (*load_before[:1], *load_after[:1])],
         "server_start_s": round(startup, 2),
+        "workers": max(1, processes - 1),
         "warmup": warm,
         "baseline": one,
         "run": many,
@@ -495,18 +571,20 @@ def markdown(report: dict) -> str:
     lines = [
         f"Index: {report['documents']:,} documents (`{report['index']}`); "
         f"{report['machine']}; load average {report['load_average'][0]} before, "
-        f"{report['load_average'][1]} after. Server: `search-cli serve` (waitress, 8 threads) "
-        f"on {HOST}, started in {report['server_start_s']} s.",
+        f"{report['load_average'][1]} after. Server: `search-cli serve` "
+        f"({_server_shape(report['workers'])}) on {HOST}, started in "
+        f"{report['server_start_s']} s.",
         "",
         "| phase | clients | seconds | answered | req/s | p50 ms | p95 ms | p99 ms | max ms "
-        "| errors | time-outs |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| errors | time-outs | server CPU % | CPU ms a request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, phase in (("warm-up", report["warmup"]), ("one client", one), ("load", run)):
         lines.append(
             f"| {name} | {phase['clients']} | {phase['seconds']} | {phase['answered']:,} "
             f"| {phase['requests_per_s']} | {phase['p50_ms']} | {phase['p95_ms']} "
-            f"| {phase['p99_ms']} | {phase['max_ms']} | {phase['errors']} | {phase['timeouts']} |"
+            f"| {phase['p99_ms']} | {phase['max_ms']} | {phase['errors']} | {phase['timeouts']} "
+            f"| {phase.get('server_cpu_percent')} | {phase.get('cpu_ms_per_request')} |"
         )
     lines += [
         "",
@@ -514,7 +592,9 @@ def markdown(report: dict) -> str:
         f"after the run (×{report['rss_ratio']}); after the run "
         + ", ".join(f"{k} {v} MB" for k, v in report["memory_after_mb"].items())
         + f". Throughput with {run['clients']} clients: "
-        f"×{report['throughput_ratio']} that of one client back to back.",
+        f"×{report['throughput_ratio']} that of one client back to back"
+        + _cpu_split(run.get("server_cpu_s_by_process") or [])
+        + ".",
         "",
         "| limit probe | answer | seconds | |",
         "|---|---|---:|---|",
@@ -529,6 +609,23 @@ def markdown(report: dict) -> str:
     lines += ["", "| goal | |", "|---|---|"]
     lines += [f"| {goal} | {mark[ok]} |" for goal, ok in report["goals"].items()]
     return "\n".join(lines)
+
+
+def _cpu_split(seconds: list[float]) -> str:
+    if len(seconds) < 2:
+        return ""
+    workers = ", ".join(str(t) for t in seconds[1:])
+    return f"; CPU seconds in the run: supervisor {seconds[0]}, workers {workers}"
+
+
+def _server_shape(workers: int) -> str:
+    """How ``search-cli serve`` runs with ``workers`` (its default threads: 8 split)."""
+    from web.server import default_threads
+
+    threads = default_threads(workers)
+    if workers == 1:
+        return f"waitress, one process, {threads} threads"
+    return f"waitress, {workers} worker processes × {threads} threads"
 
 
 def write_section(path: Path, text: str) -> None:
@@ -553,6 +650,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=10, help="per-request time-out (10 s)")
     parser.add_argument("--probe-timeout", type=float, default=10, help="limit probes (10 s)")
     parser.add_argument("--no-probes", action="store_true", help="skip the limit probes")
+    parser.add_argument(
+        "--workers", type=int, help="search-cli serve --workers (default: its own, one a CPU)"
+    )
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     parser.add_argument("--write", type=Path, help="RELIABILITY.md to update")
     parser.add_argument("--server-log", type=Path, help="where the server's output goes")
@@ -574,6 +674,7 @@ def main(argv: list[str] | None = None) -> int:
             probes=() if args.no_probes else ("size", "time"),
             probe_timeout=args.probe_timeout,
             log=log,
+            workers=args.workers,
         )
     finally:
         if log is not subprocess.DEVNULL:

@@ -12,6 +12,7 @@ Whoosh index) → :mod:`search.query` (what the reader typed → a query) →
 ...     print(result.results[0].id, result.results[0].snippet)
 """
 
+from .budget import SearchTimeout
 from .documents import Document, Problem, read_paths
 from .engine import Hit, SearchIndex, SearchResult, StoredDocument, open_index
 from .index import IndexError_ as IndexError_
@@ -27,6 +28,7 @@ __all__ = [
     "QueryError",
     "SearchIndex",
     "SearchResult",
+    "SearchTimeout",
     "StoredDocument",
     "default_index_dir",
     "open_index",

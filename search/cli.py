@@ -18,6 +18,7 @@ import click
 
 from . import index as index_module
 from .analysis import analyze as analyze_text
+from .budget import DEFAULT_TIME_BUDGET, SearchTimeout
 from .cluster_cli import register as register_cluster
 from .documents import count_inputs
 from .engine import SearchIndex, SearchResult, open_index
@@ -109,8 +110,16 @@ def print_human(result: SearchResult, colour: bool) -> None:
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--lang", type=click.Choice(["ar", "fa", "hi", "en"]), help="Only this language.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    envvar="SEARCH_QUERY_TIME_BUDGET",
+    default=DEFAULT_TIME_BUDGET,
+    show_default=True,
+    help="Seconds the search may take; 0: no limit (env SEARCH_QUERY_TIME_BUDGET).",
+)
 @index_option
-def search(query, limit, page, lang, as_json, index_dir) -> None:
+def search(query, limit, page, lang, as_json, time_budget, index_dir) -> None:
     """Search the index for QUERY."""
     unknown = [word for word in query if word.startswith("--")]
     if unknown:
@@ -119,8 +128,8 @@ def search(query, limit, page, lang, as_json, index_dir) -> None:
     text = " ".join(query)
     with open_for_search(index_dir) as ix:
         try:
-            result = ix.search(text, limit=limit, page=page, lang=lang)
-        except QueryError as e:
+            result = ix.search(text, limit=limit, page=page, lang=lang, time_budget=time_budget)
+        except (QueryError, SearchTimeout) as e:
             fail(str(e))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -288,15 +297,36 @@ def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json)
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes serving the port, each with its own index searchers (default: one a CPU).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Waitress threads in each process (default: 8 split across the workers, at least 2).",
+)
 @index_option
-def serve(host, port, index_dir) -> None:
+def serve(host, port, workers, threads, index_dir) -> None:
     """Serve the web front end (waitress)."""
     import web
+    from web.server import default_workers
 
     try:
-        web.serve(host=host, port=port, index_dir=index_dir)
+        web.serve(
+            host=host,
+            port=port,
+            index_dir=index_dir,
+            threads=threads,
+            workers=workers or default_workers(),
+        )
     except IndexError_ as e:
         fail(str(e))
+    except OSError as e:
+        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
 
 
 # --cluster ADDRESS for search, index and serve; `search-cli cluster status` (docs/scale-out.md)

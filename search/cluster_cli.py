@@ -94,8 +94,11 @@ def _open(cluster: str, shard_root: str | None, timeout: float | None):
         _fail(str(e))
 
 
-def search_on_cluster(query, limit, page, lang, as_json, index_dir, cluster, shard_root, timeout):
-    """``search-cli --cluster ADDRESS QUERY``: the search command, on the shards."""
+def search_on_cluster(
+    query, limit, page, lang, as_json, index_dir, cluster, shard_root, timeout, time_budget=None
+):
+    """``search-cli --cluster ADDRESS QUERY``: the search command, on the shards
+    (``--timeout`` bounds each shard's answer; ``--time-budget`` is the single index's)."""
     from .cli import print_human
     from .query import QueryError
 
@@ -198,9 +201,11 @@ def serve_cluster_app(host, port, cluster, shard_root=None, timeout=None, thread
         ix.close()
 
 
-def serve_on_cluster(host, port, index_dir, cluster, shard_root, timeout):
-    """``search-cli serve --cluster ADDRESS``."""
-    serve_cluster_app(host, port, cluster, shard_root, timeout)
+def serve_on_cluster(
+    host, port, index_dir, cluster, shard_root, timeout, workers=None, threads=None
+):
+    """``search-cli serve --cluster ADDRESS``: one process (the shards do the searching)."""
+    serve_cluster_app(host, port, cluster, shard_root, timeout, threads=threads or 8)
 
 
 # -- cluster status

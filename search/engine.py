@@ -18,6 +18,7 @@ from whoosh import scoring
 
 from . import index as index_module
 from .analysis import token_script
+from .budget import BudgetedSearcher, Deadline, bounded_expansions
 from .cluster_rank import expand_multiterms, top_ranked
 from .cluster_whoosh import fix_whoosh
 from .highlight import MatchTerms, mark_all, snippet
@@ -153,10 +154,15 @@ def parse_request(
 
 
 class SearchIndex:
-    """An open index. Safe to share between threads: each gets its own searcher."""
+    """An open index. Safe to share between threads: each gets its own searcher.
 
-    def __init__(self, path: str | os.PathLike):
+    ``time_budget``: seconds a search may take before it stops with
+    ``SearchTimeout`` (None or 0: no limit); ``search(time_budget=...)`` overrides it.
+    """
+
+    def __init__(self, path: str | os.PathLike, time_budget: float | None = None):
         self.path = Path(path)
+        self.time_budget = time_budget
         self.ix = index_module.open_dir(self.path)
         self.weighting = scoring.BM25F(B=B, K1=K1, title_B=TITLE_B)
         self.builder = QueryBuilder()
@@ -203,16 +209,20 @@ class SearchIndex:
         date_from: str | None = None,
         date_to: str | None = None,
         snippets: bool = True,
+        time_budget: float | None = None,
     ) -> SearchResult:
-        """Ranked results for ``text``; raises QueryError for what cannot be searched."""
+        """Ranked results for ``text``; raises QueryError for what cannot be searched,
+        SearchTimeout when the search takes longer than its time budget."""
         started = time.perf_counter()
+        deadline = Deadline(self.time_budget if time_budget is None else time_budget)
         parsed, lang, date_from, date_to = parse_request(
             self.builder, text, limit, page, lang, date_from, date_to
         )
         searcher = self.searcher()
         # prefixes, wildcards, fuzzy terms: the OR of their terms in the whole index
         # (Whoosh would score them by what they expand to in each segment)
-        query = expand_multiterms(parsed.query, searcher.reader())
+        expansions = bounded_expansions(parsed.query, searcher.reader(), deadline)
+        query = expand_multiterms(parsed.query, expansions=expansions)
         date_filter = None
         if date_from or date_to:
             date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
@@ -224,11 +234,13 @@ class SearchIndex:
         # that cannot reach it; the total and the per-language counts come
         # from the matching documents' numbers alone, unscored.
         # ties by id, not by place in the index (search/cluster_rank.py)
-        top = top_ranked(searcher, query, page * limit, page_filter)
-        facets, total = self._counts(searcher, query, date_filter, lang)
-        terms = MatchTerms.of(parsed.query, searcher.reader()) if snippets else MatchTerms()
+        top = top_ranked(BudgetedSearcher(searcher, deadline), query, page * limit, page_filter)
+        facets, total = self._counts(searcher, query, date_filter, lang, deadline)
+        # the expanded query: its prefixes and wildcards are not walked again
+        terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
         hits = []
         for score, docnum in top[(page - 1) * limit :]:
+            deadline.check()  # a snippet of a very long article can take seconds
             fields = searcher.stored_fields(docnum)
             body = fields.get("body", "")
             title = fields.get("title", "")
@@ -245,6 +257,7 @@ class SearchIndex:
                     title_html=mark_all(title, terms, fields.get("lang")),
                 )
             )
+        deadline.check()
         suggestion = self._suggestion(parsed, total) if total < 3 else None
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
@@ -259,9 +272,11 @@ class SearchIndex:
             facets=dict(sorted(facets.items())),
         )
 
-    def _counts(self, searcher, query, date_filter, lang) -> tuple[dict[str, int], int]:
+    def _counts(
+        self, searcher, query, date_filter, lang, deadline: Deadline
+    ) -> tuple[dict[str, int], int]:
         """Matches per language (under the date filter), and the total shown."""
-        matched = set(searcher.docs_for_query(query))
+        matched = set(deadline.iterate(searcher.docs_for_query(query), every=256))
         if date_filter is not None:
             matched &= set(searcher.docs_for_query(date_filter))
         facets = {code: len(matched & docs) for code, docs in self._lang_docs(searcher).items()}
@@ -388,10 +403,12 @@ class SearchIndex:
         return surface
 
 
-def open_index(path: str | os.PathLike | None = None) -> SearchIndex:
+def open_index(
+    path: str | os.PathLike | None = None, time_budget: float | None = None
+) -> SearchIndex:
     """The index at ``path``; without one, the default index, built from the seeds if needed."""
     if path is None:
         path = index_module.default_index_dir()
         if not os.environ.get("SEARCH_INDEX"):
             index_module.ensure_seeded(Path(path))
-    return SearchIndex(path)
+    return SearchIndex(path, time_budget=time_budget)

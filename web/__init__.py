@@ -13,6 +13,7 @@ import sys
 
 from flask import Flask
 
+from search.budget import DEFAULT_TIME_BUDGET
 from search.query import MAX_QUERY_LENGTH
 
 # Content-Security-Policy: nothing inline, nothing from another origin.
@@ -48,6 +49,9 @@ DEFAULTS = {
     "SUGGEST_LIMIT": 8,
     # Only GET is served; any request body larger than this is refused (413).
     "MAX_CONTENT_LENGTH": 16 * 1024,
+    # Seconds one search may take; past it the answer is a 503 (0: no limit).
+    # SEARCH_QUERY_TIME_BUDGET=2 in the environment sets it.
+    "QUERY_TIME_BUDGET": DEFAULT_TIME_BUDGET,
 }
 
 
@@ -60,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if app.config["INDEX_DIR"] is not None:
         app.config["INDEX_DIR"] = os.fspath(app.config["INDEX_DIR"])
+    app.config["QUERY_TIME_BUDGET"] = _seconds(app.config["QUERY_TIME_BUDGET"])
 
     # JSON exactly as `search-cli --json` prints it: keys in order, text readable.
     app.json.sort_keys = False
@@ -80,30 +85,68 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _seconds(value) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ValueError(f"QUERY_TIME_BUDGET must be a number of seconds (0: none), not {value!r}")
+    return seconds
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     index_dir: str | os.PathLike | None = None,
-    threads: int = 8,
+    threads: int | None = None,
     index=None,
+    workers: int = 1,
 ) -> None:
     """Runs the app on waitress until interrupted; the index is opened before listening.
 
-    ``index``: an open index to serve instead of ``index_dir``'s, such as a
-    ``search.cluster.ShardedIndex`` (``search-cli serve --cluster ADDRESS``).
+    ``workers``: processes serving the one listening socket, each with its own app
+    and ``SearchIndex`` (searching is pure Python: one process uses one CPU);
+    ``threads``: waitress threads in each (default: 8 split across the workers, at
+    least 2 each). ``index``: an open index to serve instead of ``index_dir``'s,
+    such as a ``search.cluster.ShardedIndex`` (``search-cli serve --cluster
+    ADDRESS``); it is served by this process alone.
     """
-    from waitress import serve as waitress_serve
-
     from .engine import get_index, set_index
+    from .server import Supervisor, default_threads, listening_socket, serve_app
 
-    app = create_app({"INDEX_DIR": index_dir} if index_dir is not None else None)
+    if index is not None or not hasattr(os, "fork"):
+        workers = 1
+    threads = threads or default_threads(workers)
+    config = {"INDEX_DIR": index_dir} if index_dir is not None else None
+    app = create_app(config)
     if index is not None:
         set_index(app, index)
     with app.app_context():
         ix = get_index()  # fail now, with the index's own message, not on the first request
+    sock = listening_socket(host, port)
     print(f"Searching {ix.path}", file=sys.stderr)
-    print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="news-search")
+    how = f"{workers} processes × {threads} threads" if workers > 1 else f"{threads} threads"
+    print(f"Serving on http://{host}:{port}/ ({how}; Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        if workers == 1:
+            serve_app(app, sock, threads)
+            return
+        del app, ix  # each worker opens its own
+        status = Supervisor(lambda: _worker_app(config), sock, workers, threads).run()
+    finally:
+        sock.close()
+    if status:
+        sys.exit(status)
+
+
+def _worker_app(config: dict | None) -> Flask:
+    from .engine import get_index
+
+    app = create_app(config)
+    with app.app_context():
+        get_index()  # opened before the worker takes its first connection
+    return app
 
 
 __all__ = ["create_app", "serve"]

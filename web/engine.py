@@ -28,7 +28,8 @@ def get_index() -> SearchIndex:
         with extensions[_LOCK]:
             ix = extensions.get(EXTENSION)
             if ix is None:
-                ix = open_index(current_app.config["INDEX_DIR"])
+                config = current_app.config
+                ix = open_index(config["INDEX_DIR"], time_budget=config["QUERY_TIME_BUDGET"])
                 extensions[EXTENSION] = ix
     return ix
 

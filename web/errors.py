@@ -7,7 +7,9 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search import IndexError_
+from search import IndexError_, SearchTimeout
+
+from . import display
 
 API_PREFIX = "/api/"
 
@@ -75,3 +77,8 @@ def init_app(app: Flask) -> None:
     def index_error(e: IndexError_):
         app.logger.error("cannot open the search index: %s", e)
         return render_error(503, MESSAGES[503])
+
+    @app.errorhandler(SearchTimeout)
+    def search_timeout(e: SearchTimeout):
+        app.logger.warning("search stopped at its time budget: %.200r", request.args.get("q"))
+        return render_error(503, display.sentence(str(e)))

@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 
-from search import QueryError, SearchResult
+from search import QueryError, SearchResult, SearchTimeout
 
 from . import display
 from .engine import get_index
@@ -160,7 +160,7 @@ def index():
 FILTERS = ("lang", "page", "date_from", "date_to")
 
 
-def search_error(message: str):
+def search_error(message: str, status: int = 400):
     """The search page explaining why it could not search, with a box to try again."""
     q = request.args.get("q", "")[: current_app.config["MAX_QUERY_LENGTH"]]
     # the query alone may well work when a filter was the trouble
@@ -171,7 +171,7 @@ def search_error(message: str):
         error=message,
         result=None,
         retry=url_for(".search_page", q=q) if retry else None,
-    ), 400
+    ), status
 
 
 @bp.get("/search")
@@ -186,6 +186,8 @@ def search_page():
         result = form.search()
     except QueryError as e:
         return search_error(str(e))
+    except SearchTimeout as e:
+        return search_error(str(e), 503)
     response = make_response(
         render_template(
             "search.html",

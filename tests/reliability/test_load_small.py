@@ -4,7 +4,9 @@ past the size limits refused at once."""
 
 from __future__ import annotations
 
+import http.client
 import importlib.util
+import json
 import subprocess
 import sys
 import threading
@@ -70,11 +72,11 @@ def server(request):
     """``search-cli serve`` on a free loopback port over the index the test names."""
     started = []
 
-    def start(index_dir):
+    def start(index_dir, ready_status=200):
         port = load.free_port()
         process = load.start_server(index_dir, port, subprocess.DEVNULL)
         started.append(process)
-        load.wait_ready(port, process)
+        load.wait_ready(port, process, status=ready_status)
         return port
 
     yield start
@@ -82,26 +84,38 @@ def server(request):
         load.stop_server(process)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web.serve() leaves waitress's max_request_body_size at 1 GB, so a request that "
-    "declares a 100 MB body and never sends it holds a connection until waitress's "
-    "channel_timeout (120 s), with no answer; MAX_CONTENT_LENGTH (16 KiB) is only checked "
-    "once the body has arrived",
-)
 def test_declared_body_never_sent_is_refused_at_once(server, seeds_index_dir):
     port = server(seeds_index_dir)
     probe = load.probe(port, "declared", limit=5)
-    assert probe.ok and probe.status in (400, 405, 413), probe
+    assert probe.ok and probe.status == 413, probe
+
+
+def test_body_over_the_limit_gets_413_while_it_is_being_sent(server, seeds_index_dir):
+    # waitress refuses it after the headers; the server reads and drops the rest of the
+    # body instead of closing on it, which would reset the connection before the client,
+    # still sending, reads the answer
+    port = server(seeds_index_dir)
+    for _ in range(3):
+        assert load._post(port, b"x" * 20_000_000, limit=30) == 413
+    conn = http.client.HTTPConnection(load.HOST, port, timeout=30)
+    chunks = (b"y" * 10_000 for _ in range(2_000))
+    conn.request("POST", "/api/search?q=x", body=chunks, encode_chunked=True)
+    response = conn.getresponse()
+    assert response.status == 413 and b"Request Entity Too Large" in response.read()
+    conn.close()
+    assert load._post(port, b"x" * 1000, limit=30) == 405  # within the limit: the app's answer
+    assert load.get(port, "/api/search?q=tungsten", timeout=30)[0] == 200
+
+
+def test_real_server_answers_503_past_the_time_budget(server, seeds_index_dir, monkeypatch):
+    monkeypatch.setenv("SEARCH_QUERY_TIME_BUDGET", "1e-9")  # spent at the first check
+    port = server(seeds_index_dir, ready_status=503)
+    status, body = load.get(port, "/api/search?q=tungsten", timeout=10)
+    assert status == 503, body
+    assert "time budget" in json.loads(body)["error"]["message"]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="no limit on the work one query may do: ~200 distinct infix wildcards (within the "
-    "1,000-character cap) each scan the whole vocabulary, with no time budget, so eight such "
-    "requests hold all eight waitress threads and a normal search waits behind them",
-)
 def test_expensive_queries_do_not_starve_the_server(server, corpus_index):
     port = server(corpus_index)
     path = "/api/search?" + urlencode({"q": load.EXPENSIVE})

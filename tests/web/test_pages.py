@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -56,12 +57,23 @@ def test_missing_index_is_an_explained_503(tmp_path):
 
 def test_serve_runs_waitress_on_the_app(monkeypatch, index_dir):
     calls = []
-    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append((app, kw)))
-    web.serve(host="127.0.0.1", port=8123, index_dir=index_dir, threads=2)
-    ((app, kw),) = calls
-    assert kw["host"] == "127.0.0.1" and kw["port"] == 8123 and kw["threads"] == 2
+
+    def serve_app(app, sock, threads):
+        calls.append((app, sock.getsockname(), threads))
+
+    monkeypatch.setattr("web.server.serve_app", serve_app)
+    port = free_port()
+    web.serve(host="127.0.0.1", port=port, index_dir=index_dir, threads=2)
+    ((app, address, threads),) = calls
+    assert address == ("127.0.0.1", port) and threads == 2
     assert app.config["INDEX_DIR"] == str(index_dir)
     assert "search_index" in app.extensions  # opened before listening
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 # -- home

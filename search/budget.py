@@ -1,0 +1,129 @@
+"""A time budget for one search, and a bound on how many words its wildcards may stand for.
+
+A search is pure Python: once started, nothing outside it can stop it. So the
+search checks a :class:`Deadline` itself, at each step (expanding wildcards,
+prefixes and fuzzy words; collecting matches; counting them; snippets) and
+inside the long loops of each, and raises :class:`SearchTimeout` past it. The
+one step that cannot check, Whoosh building a matcher for each term, is
+bounded instead: all the wildcards, prefixes and fuzzy words of one query may
+stand for at most :data:`MAX_QUERY_EXPANSIONS` terms together (a
+``QueryError``, found while expanding, before the matchers are built).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from whoosh.collectors import WrappingCollector
+from whoosh.query.terms import MultiTerm
+
+from .cluster_rank import multiterm_key
+from .query import QueryError
+
+# Seconds a search may take in the web server and in `search-cli`; 0: no limit.
+DEFAULT_TIME_BUDGET = 5.0
+# Terms all the prefixes, wildcards and fuzzy words of one query may stand for
+# together (each alone is bounded by search.query.MAX_EXPANSIONS, per field):
+# a matcher a term, built before any budget check can run, at ~0.5 ms each.
+MAX_QUERY_EXPANSIONS = 4000
+
+T = TypeVar("T")
+
+
+class SearchTimeout(Exception):
+    """A search stopped at its time budget (a 503 from the web, exit 2 from the CLI)."""
+
+    def __init__(self, budget: float):
+        self.budget = budget
+        super().__init__(
+            f"the search was stopped after {budget:g} s, its time budget; a query with "
+            "fewer wildcards (*, ?) or fuzzy words (~) takes less"
+        )
+
+
+class Deadline:
+    """When a search must stop; ``seconds`` None or 0: never."""
+
+    def __init__(self, seconds: float | None, clock: Callable[[], float] | None = None):
+        self.seconds = seconds
+        self._clock = clock = clock or time.monotonic
+        self._at = clock() + seconds if seconds else None
+
+    def check(self) -> None:
+        if self._at is not None and self._clock() > self._at:
+            raise SearchTimeout(self.seconds or 0)
+
+    def iterate(self, items: Iterable[T], every: int = 64) -> Iterator[T]:
+        """``items``, checking the deadline every ``every`` of them."""
+        if self._at is None:
+            yield from items
+            return
+        for n, item in enumerate(items):
+            if n % every == 0:
+                self.check()
+            yield item
+
+
+class DeadlineCollector(WrappingCollector):
+    """Collects as its child does, checking the deadline at every matched document
+    (a matcher step over thousands of expanded terms can take milliseconds)."""
+
+    def __init__(self, child, deadline: Deadline):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def set_subsearcher(self, subsearcher, offset: int) -> None:
+        self.deadline.check()
+        super().set_subsearcher(subsearcher, offset)
+
+    def collect_matches(self) -> None:
+        check, collect = self.deadline.check, self.child.collect
+        for docnum in self.child.matches():
+            check()
+            collect(docnum)
+
+
+class BudgetedSearcher:
+    """A Whoosh searcher whose ``search()`` keeps to a deadline; all else is the searcher's."""
+
+    def __init__(self, searcher, deadline: Deadline):
+        self._searcher = searcher
+        self._deadline = deadline
+
+    def search(self, query, **kwargs):
+        collector = self._searcher.collector(**kwargs)
+        self._searcher.search_with_collector(query, DeadlineCollector(collector, self._deadline))
+        return collector.results()
+
+    def __getattr__(self, name: str):
+        return getattr(self._searcher, name)
+
+
+def bounded_expansions(
+    query, reader, deadline: Deadline, max_terms: int = MAX_QUERY_EXPANSIONS
+) -> dict[str, list[bytes]]:
+    """As ``cluster_rank.multiterm_expansions``, within the deadline and ``max_terms``.
+
+    Raises QueryError as soon as the expansions together pass ``max_terms``, so a
+    query of many broad wildcards is refused after a few of them, not after all.
+    """
+    out: dict[str, list[bytes]] = {}
+    total = 0
+    for leaf in query.leaves():
+        if not isinstance(leaf, MultiTerm):
+            continue
+        key = multiterm_key(leaf)
+        if key in out:
+            continue
+        deadline.check()
+        terms = deadline.iterate(leaf.expanded_terms(reader))
+        out[key] = sorted({text for _, text in terms})
+        total += len(out[key])
+        if total > max_terms:
+            raise QueryError(
+                f"the query's wildcards, prefixes and fuzzy words stand for more than "
+                f"{max_terms:,} words of the index; use fewer of them, or longer ones"
+            )
+    return out
