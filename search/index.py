@@ -37,6 +37,10 @@ from .analysis import (
     stem_analyzer,
 )
 from .documents import Document, Problem, read_paths, title_from_body
+from .storage import read_segments_in_place
+
+# every searcher of every index reads the mapped segment files, never a copy
+read_segments_in_place()
 
 # Bumped whenever analysis or schema change what is in an index: an index built
 # by another version is rebuilt (default index) or reported (others).
