@@ -226,7 +226,8 @@ class SearchIndex:
         # ties by id, not by place in the index (search/cluster_rank.py)
         top = top_ranked(searcher, query, page * limit, page_filter)
         facets, total = self._counts(searcher, query, date_filter, lang)
-        terms = MatchTerms.of(parsed.query, searcher.reader()) if snippets else MatchTerms()
+        # the expanded query: its fuzzy terms and prefixes are not looked up again
+        terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
         hits = []
         for score, docnum in top[(page - 1) * limit :]:
             fields = searcher.stored_fields(docnum)

@@ -236,14 +236,44 @@ def test_suggestions_are_written_as_in_the_articles(seeds_index):
 
 
 def test_fuzzy_distance_is_capped(seeds_index):
-    # Whoosh's Levenshtein automaton grows steeply with the distance: word~9
-    # on a long word would take seconds and gigabytes, so the distance is capped
+    # word~9 would match nearly every word of the index: the distance is capped
     from whoosh import query as Q
 
     parsed = seeds_index.parse("abcdefghijklmnopqrstuvwxyz~9")
     fuzzy = [q for q in parsed.query.leaves() if isinstance(q, Q.FuzzyTerm)]
     assert fuzzy and all(q.maxdist == 2 for q in fuzzy)
     assert PERSIAN in ids(seeds_index.search("تنگستان~9"))
+
+
+def test_fuzzy_terms_are_the_words_whoosh_finds(seeds_index):
+    # NearTerm keeps the words Whoosh finds within the distance over several
+    # segments (transpositions count one), found from the words of about the
+    # same length only
+    from whoosh.reading import IndexReader
+
+    from search.fuzzy import words_within
+
+    reader = seeds_index.searcher().reader()
+    words = [w.decode() for w in reader.lexicon("body")]
+    probes = words[::7] + [w[0] + w[2:] for w in words[::11] if len(w) > 2]
+    probes += [w[:2] + w[3] + w[2] + w[4:] for w in words[::13] if len(w) > 4]
+    assert len(probes) > 50
+    found = 0
+    for word in probes:
+        for maxdist in (1, 2):
+            expected = sorted(IndexReader.terms_within(reader, "body", word, maxdist, prefix=1))
+            assert words_within(reader, "body", word, maxdist, 1) == expected
+            found += len(expected) > 1
+    assert found  # some probes have neighbours, not only themselves
+
+
+def test_fuzzy_term_forgives_swapped_letters_on_a_one_segment_index(seeds_index):
+    # Whoosh's automaton over a single segment counted a swap as two edits,
+    # where over several segments it counted one
+    reader = seeds_index.searcher().reader()
+    assert reader.segment() is not None  # the seeds index is one segment
+    swapped = "تنگتسن"  # تنگستن with س and ت swapped
+    assert PERSIAN in ids(seeds_index.search(swapped + "~1"))
 
 
 def test_prefix_expansions_are_bounded(seeds_index, monkeypatch):
