@@ -294,3 +294,44 @@ def test_question_mark_ending_a_word_is_punctuation(seeds_index):
     assert ids(seeds_index.search("تنگستن?")) == [PERSIAN]
     inside = list(seeds_index.parse("ت?گستن").query.leaves())
     assert any(isinstance(q, Q.Wildcard) for q in inside)
+
+
+def test_array_union_finds_and_scores_as_whoosh_did(seeds_index):
+    # search/cluster_whoosh.py's faster ArrayUnionMatcher: the same documents,
+    # the same sums, in blocks of 2 documents so that every path is taken
+    from whoosh.matching import combo
+
+    from search.cluster_whoosh import WHOOSH_ARRAY_UNION
+
+    whooshs = type("WhooshUnion", (combo.ArrayUnionMatcher,), dict(WHOOSH_ARRAY_UNION))
+    searcher = seeds_index.searcher()
+    query = seeds_index.parse("ترامب tungsten معدن رئیس ट्रंप").query
+    terms = [leaf for leaf in query.leaves() if leaf.field() in ("body", "stem", "key")]
+    assert len(terms) > 5
+
+    def walk(cls, scored, start=0, minquality=None):
+        ms = [t.matcher(searcher, searcher.context()) for t in terms]
+        union = cls(ms, searcher.doc_count_all(), boost=1.5, scored=scored, partsize=2)
+        if start:
+            union.skip_to(start)
+        if minquality is not None:
+            union.skip_to_quality(minquality)
+        seen = []
+        while union.is_active():
+            seen.append((union.id(), union.score(), union.block_quality()))
+            union.next()
+        return seen
+
+    ours = walk(combo.ArrayUnionMatcher, True)
+    assert len(ours) > 2 and ours == walk(whooshs, True)
+    assert walk(combo.ArrayUnionMatcher, False) == walk(whooshs, False)
+    assert walk(combo.ArrayUnionMatcher, True, start=3) == walk(whooshs, True, start=3)
+    best = max(score for _, score, _ in ours)
+    assert walk(combo.ArrayUnionMatcher, True, minquality=best / 2) == walk(
+        whooshs, True, minquality=best / 2
+    )
+    for scored in (True, False):
+        ms = [t.matcher(searcher, searcher.context()) for t in terms]
+        ids = list(combo.ArrayUnionMatcher(ms, 5, scored=scored, partsize=2).all_ids())
+        ms = [t.matcher(searcher, searcher.context()) for t in terms]
+        assert ids == list(whooshs(ms, 5, scored=scored, partsize=2).all_ids())
