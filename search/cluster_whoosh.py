@@ -59,6 +59,7 @@ from collections.abc import Callable
 
 from whoosh.matching import binary, combo, wrappers
 from whoosh.matching.mcore import ReadTooFar
+from whoosh.query import compound
 
 
 def _find_first(self) -> None:
@@ -173,6 +174,25 @@ def _union_all_ids(self):
         self._read_part()
 
 
+def _or_matcher(self, subs, searcher, context):
+    # Whoosh's own choice, but for the size of the segment: an OR of three or
+    # more clauses that need not say where a match lies preloads its scores
+    needs_current = context.needs_current if context else True
+    preload = (
+        self.matcher_type == self.AUTO_MATCHER
+        and 2 < len(subs)
+        and not needs_current
+        and not self.scale
+    )
+    if not preload:
+        return _whoosh_or_matcher(self, subs, searcher, context)
+    preloaded = compound.PreloadedOr(subs, boost=self.boost, minmatch=self.minmatch)
+    return preloaded.matcher(searcher, context)
+
+
+_whoosh_or_matcher = compound.Or._matcher
+
+
 _FIXES = (
     (binary.AndNotMatcher, "_find_first", _find_first),
     (combo.ArrayUnionMatcher, "max_quality", _union_max_quality),
@@ -184,6 +204,7 @@ _FIXES = (
     (combo.ArrayUnionMatcher, "_find_next", _union_find_next),
     (combo.ArrayUnionMatcher, "block_quality", _union_block_quality),
     (combo.ArrayUnionMatcher, "all_ids", _union_all_ids),
+    (compound.Or, "_matcher", _or_matcher),
 )
 
 
