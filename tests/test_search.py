@@ -335,3 +335,37 @@ def test_array_union_finds_and_scores_as_whoosh_did(seeds_index):
         ids = list(combo.ArrayUnionMatcher(ms, 5, scored=scored, partsize=2).all_ids())
         ms = [t.matcher(searcher, searcher.context()) for t in terms]
         assert ids == list(whooshs(ms, 5, scored=scored, partsize=2).all_ids())
+
+
+def test_bm25_scores_are_whooshs_to_the_last_bit(seeds_index):
+    # search/bm25.py reads the field lengths once per segment and writes
+    # Whoosh's formula out: the scores must not move, not even in the last bit
+    from whoosh import scoring
+
+    from search import bm25, engine
+
+    searcher = seeds_index.searcher()
+    reader = searcher.reader()
+    for field in ("title", "body", "stem", "key"):
+        lengths = bm25.field_lengths(reader, field)
+        assert lengths == [reader.doc_field_length(n, field) for n in range(reader.doc_count_all())]
+    query = seeds_index.parse("ترامب tungsten معدن رئیس ट्रंप").query
+    stock = scoring.BM25F(B=engine.B, K1=engine.K1, title_B=engine.TITLE_B)
+    with seeds_index.ix.searcher(weighting=stock) as whooshs:
+        expected = whooshs.search(query, limit=None).top_n
+    assert isinstance(searcher.weighting, bm25.BM25F)
+    assert len(expected) > 2 and searcher.search(query, limit=None).top_n == expected
+
+
+def test_preloaded_or_scores_as_whooshs_union_tree(seeds_index, monkeypatch):
+    # search/cluster_whoosh.py preloads an OR's scores on segments of any size,
+    # where Whoosh walked a tree of unions above 5,000 documents
+    from whoosh import query as Q
+
+    searcher = seeds_index.searcher()
+    query = seeds_index.parse("ترامب tungsten معدن رئیس ट्रंप").query
+    preloaded = searcher.search(query, limit=None).top_n
+    monkeypatch.setattr(Q.Or, "matcher_type", Q.Or.DEFAULT_MATCHER)
+    tree = searcher.search(query, limit=None).top_n
+    assert len(tree) > 2
+    assert [(round(s, 9), n) for s, n in preloaded] == [(round(s, 9), n) for s, n in tree]
