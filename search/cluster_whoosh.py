@@ -15,9 +15,9 @@ the excluded words. The collector rebuilds matchers as it goes
 **Top-k searches with AND and NOT.** ``ArrayUnionMatcher`` (Whoosh's OR for
 segments of at most 5,000 documents) reports as its best possible score the
 best score of *one* of its terms, where its score is their *sum*. A top-k
-search (``searcher.search(q, limit=k)``, which SearchIndex.search uses since
-counts come from unscored matches) drops a matcher whose best possible score
-is below the k-th score so far; under an ``AND`` or ``ANDNOT``, the whole
+search (``searcher.search(q, limit=k)``, which the shards use; one index
+scores every match since its counts come from the same pass) drops a matcher
+whose best possible score is below the k-th score so far; under an ``AND`` or ``ANDNOT``, the whole
 query stops there. ``ट्रंप -चीन`` returned a document scoring 8.42 first when
 documents scoring 9.79 and 9.20 matched: the ten best are not the ten shown.
 The fix: the best possible score of a sum is the sum of the best ones.
