@@ -61,6 +61,8 @@ from whoosh.matching import binary, combo, wrappers
 from whoosh.matching.mcore import ReadTooFar
 from whoosh.query import compound
 
+from . import bm25
+
 
 def _find_first(self) -> None:
     if self.a.is_active() and self.b.is_active():
@@ -132,6 +134,8 @@ def _union_read_part(self) -> None:
     touched = set()
     # the same sums in the same order as Whoosh's loop: clause by clause
     for m in self._submatchers:
+        if scored and bm25.add_scores(m, a, offset, limit, boost, touched):
+            continue
         while m.is_active() and m.id() < limit:
             i = m.id() - offset
             if scored:
