@@ -23,7 +23,9 @@ top 10 (or 11-20) with an HTML snippet of the text:
 - tantivy: ``SnippetGenerator`` on the text field (200 characters);
 - plain Whoosh: the stock highlighter (``hit.highlights``).
 
-Then the whole ``search-cli "tungsten"`` process on the default index, beside
+``--engines ours,fts5`` measures only those (a quicker A/B while working on
+ours; keep FTS5 in, the reference of the same run). Then the whole
+``search-cli "tungsten"`` process on the default index, beside
 ``python -c "import icu, whoosh"``: ``--cli-runs`` timed runs after
 ``--cli-warmups``, the two interleaved, medians compared.
 """
@@ -385,6 +387,8 @@ def open_engines(docs: int, args: argparse.Namespace) -> tuple[list[Engine], dic
 
 
 def _leave_out(name: str, docs: int, args: argparse.Namespace) -> str | None:
+    if args.engines and name not in args.engines:
+        return "not asked for (--engines)"
     if name == "tantivy" and not tantivy_installed():
         return "tantivy not installed (pip install -e '.[bench]')"
     limit = args.skip_plain_whoosh_above
@@ -630,6 +634,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--rebuild", action="store_true", help="rebuild every index first")
     parser.add_argument("--skip-plain-whoosh-above", type=int, metavar="N")
+    parser.add_argument(
+        "--engines",
+        type=lambda text: set(text.split(",")),
+        help="only these, e.g. ours,fts5 for a quick A/B (default: all)",
+    )
     parser.add_argument("--cli-warmups", type=int, default=2)
     parser.add_argument("--cli-runs", type=int, default=10)
     parser.add_argument("--no-cli", action="store_true", help="leave out the search-cli timing")
