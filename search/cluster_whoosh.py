@@ -45,7 +45,10 @@ cleared it one slot at a time, and took its maximum again at every
 ``block_quality`` call: a few thousand Python steps per block whatever the
 query matches, most of a one-word query's time at 10,000 documents. The array
 now keeps the sorted slots that hold a score and its maximum; it sums the same
-scores in the same order.
+scores in the same order, reading a BM25F-scored clause block by block
+(:func:`search.bm25.add_scores`). Whoosh walks a binary tree of unions instead
+in segments of more than 5,000 documents, a few calls per level for every
+match; an OR of three or more clauses now preloads on segments of any size.
 
 :func:`fix_whoosh` applies them all (the shard actors do; ``search/engine.py``
 should too, at import).
