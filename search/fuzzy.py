@@ -21,8 +21,6 @@ import threading
 import weakref
 from collections.abc import Iterable
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from whoosh import query as Q
 
 # Words of one field under one prefix, by length, per reader.
@@ -52,6 +50,10 @@ def words_by_length(reader, fieldname: str, prefix: str) -> WordsByLength:
 def words_within(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
     """The words of the field within ``maxdist`` edits of ``text`` that share its first
     ``prefix`` characters: the words ``reader.terms_within`` yields, in index order."""
+    # imported here: 30 ms that every search-cli start would pay for a rare query form
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     grouped = words_by_length(reader, fieldname, text[:prefix])
     candidates = [
         word
