@@ -15,7 +15,9 @@ syntax where it has one; a form an engine lacks is skipped and said so.
 
 Each query runs ``--warmup`` times, then ``--repeat`` times, the engines
 interleaved query by query (so that a busy spell on the shared machine hits
-all of them alike); p50/p95/p99 are over all timed runs. Every run returns the
+all of them alike); p50/p95/p99 are over all timed runs. Beside the wall time,
+the CPU time of this process over the same runs (``time.process_time``, all
+its threads): other work on the machine disturbs it less. Every run returns the
 top 10 (or 11-20) with an HTML snippet of the text:
 
 - ours: ``open_index(dir).search(text, limit=10, page=p, lang=l)``;
@@ -23,7 +25,9 @@ top 10 (or 11-20) with an HTML snippet of the text:
 - tantivy: ``SnippetGenerator`` on the text field (200 characters);
 - plain Whoosh: the stock highlighter (``hit.highlights``).
 
-Then the whole ``search-cli "tungsten"`` process on the default index, beside
+``--engines ours,fts5`` measures only those (a quicker A/B while working on
+ours; keep FTS5 in, the reference of the same run). Then the whole
+``search-cli "tungsten"`` process on the default index, beside
 ``python -c "import icu, whoosh"``: ``--cli-runs`` timed runs after
 ``--cli-warmups``, the two interleaved, medians compared.
 """
@@ -33,13 +37,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import re
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import corpus
@@ -385,6 +390,8 @@ def open_engines(docs: int, args: argparse.Namespace) -> tuple[list[Engine], dic
 
 
 def _leave_out(name: str, docs: int, args: argparse.Namespace) -> str | None:
+    if args.engines and name not in args.engines:
+        return "not asked for (--engines)"
     if name == "tantivy" and not tantivy_installed():
         return "tantivy not installed (pip install -e '.[bench]')"
     limit = args.skip_plain_whoosh_above
@@ -405,6 +412,9 @@ class Timings:
     ms: dict[int, list[float]]
     hits: dict[int, int]
     rendered: dict[int, str]
+    # CPU time of this process (all its threads) for the same runs: what the
+    # query cost, less disturbed than wall time by other work on the machine
+    cpu_ms: dict[int, list[float]] = field(default_factory=dict)
 
 
 def measure_queries(
@@ -424,12 +434,15 @@ def measure_queries(
                 text = plans[e.name][i]
                 if text is None:
                     continue
+                cpu = time.process_time()
                 with timer() as t:
                     hits = e.run(q, text)
+                cpu = time.process_time() - cpu
                 if round_ < warmup:
                     timings[e.name].hits[i] = hits
                 else:
                     timings[e.name].ms.setdefault(i, []).append(t.seconds * 1000)
+                    timings[e.name].cpu_ms.setdefault(i, []).append(cpu * 1000)
     return timings
 
 
@@ -445,6 +458,7 @@ class Summary:
     p99: float
     mean: float
     empty: int  # queries that found nothing
+    cpu_p95: float = math.nan
 
     @classmethod
     def of(cls, t: Timings, only: set[int] | None = None) -> Summary:
@@ -457,6 +471,9 @@ class Summary:
             p99=percentile(runs, 99),
             mean=sum(runs) / len(runs) if runs else float("nan"),
             empty=empty,
+            cpu_p95=percentile(
+                [ms for i, r in t.cpu_ms.items() if only is None or i in only for ms in r], 95
+            ),
         )
 
 
@@ -471,11 +488,13 @@ def latency_table(engines: list[Engine], timings: dict[str, Timings], n: int) ->
     for e in engines:
         s = Summary.of(timings[e.name])
         vs = fmt_ratio(ratio(s.p95, fts5.p95)) if fts5 else "–"
+        cpu_vs = fmt_ratio(ratio(s.cpu_p95, fts5.cpu_p95)) if fts5 else "–"
         rows.append(
             [e.label, f"{s.queries} of {n}", fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.mean)]
-            + [vs, str(s.empty)]
+            + [vs, fmt(s.cpu_p95), cpu_vs, str(s.empty)]
         )
     header = ["engine", "queries", "p50 ms", "p95 ms", "p99 ms", "mean ms", "p95 ÷ FTS5's"]
+    header += ["CPU p95 ms", "CPU p95 ÷ FTS5's"]
     return markdown_table([*header, "found nothing"], rows)
 
 
@@ -630,6 +649,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--rebuild", action="store_true", help="rebuild every index first")
     parser.add_argument("--skip-plain-whoosh-above", type=int, metavar="N")
+    parser.add_argument(
+        "--engines",
+        type=lambda text: set(text.split(",")),
+        help="only these, e.g. ours,fts5 for a quick A/B (default: all)",
+    )
     parser.add_argument("--cli-warmups", type=int, default=2)
     parser.add_argument("--cli-runs", type=int, default=10)
     parser.add_argument("--no-cli", action="store_true", help="leave out the search-cli timing")

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as Q
-from whoosh import scoring
 
+from . import bm25
 from . import index as index_module
 from .analysis import token_script
 from .budget import BudgetedSearcher, Deadline, bounded_expansions
-from .cluster_rank import expand_multiterms, top_ranked
+from .cluster_rank import expand_multiterms, ranked_top
 from .cluster_whoosh import fix_whoosh
 from .highlight import MatchTerms, mark_all, snippet
 from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
@@ -164,7 +164,7 @@ class SearchIndex:
         self.path = Path(path)
         self.time_budget = time_budget
         self.ix = index_module.open_dir(self.path)
-        self.weighting = scoring.BM25F(B=B, K1=K1, title_B=TITLE_B)
+        self.weighting = bm25.BM25F(B=B, K1=K1, title_B=TITLE_B)
         self.builder = QueryBuilder()
         self._local = threading.local()
         self._surfaces: dict[str, str] = {}
@@ -226,17 +226,17 @@ class SearchIndex:
         date_filter = None
         if date_from or date_to:
             date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
-        page_filter = date_filter
-        if lang:
-            lang_term = Q.Term("lang", lang)
-            page_filter = Q.And([lang_term, date_filter]) if date_filter else lang_term
-        # Ranking needs only the top of the list, so Whoosh may skip documents
-        # that cannot reach it; the total and the per-language counts come
-        # from the matching documents' numbers alone, unscored.
+        # One pass scores every match under the date filter; the ranking, the
+        # total and the per-language counts all come from it. (A top-k search
+        # may skip documents that cannot reach the top, but the counts then
+        # took a second, unscored pass over the same matches, which cost more
+        # than the scoring it saved.)
+        scored = BudgetedSearcher(searcher, deadline).search(query, limit=None, filter=date_filter)
+        scored = scored.top_n
+        facets, total, shown = self._counts(searcher, scored, lang)
         # ties by id, not by place in the index (search/cluster_rank.py)
-        top = top_ranked(BudgetedSearcher(searcher, deadline), query, page * limit, page_filter)
-        facets, total = self._counts(searcher, query, date_filter, lang, deadline)
-        # the expanded query: its prefixes and wildcards are not walked again
+        top = ranked_top(shown, page * limit, lambda n: searcher.stored_fields(n)["id"])
+        # the expanded query: its fuzzy terms and prefixes are not looked up again
         terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
         hits = []
         for score, docnum in top[(page - 1) * limit :]:
@@ -273,15 +273,18 @@ class SearchIndex:
         )
 
     def _counts(
-        self, searcher, query, date_filter, lang, deadline: Deadline
-    ) -> tuple[dict[str, int], int]:
-        """Matches per language (under the date filter), and the total shown."""
-        matched = set(deadline.iterate(searcher.docs_for_query(query), every=256))
-        if date_filter is not None:
-            matched &= set(searcher.docs_for_query(date_filter))
-        facets = {code: len(matched & docs) for code, docs in self._lang_docs(searcher).items()}
+        self, searcher, scored: list[tuple[float, int]], lang: str | None
+    ) -> tuple[dict[str, int], int, list[tuple[float, int]]]:
+        """Matches per language, the total shown, and the (score, docnum) of
+        ``scored`` in the language asked for (all of them without one)."""
+        matched = {docnum for _, docnum in scored}
+        by_lang = self._lang_docs(searcher)
+        facets = {code: len(matched & docs) for code, docs in by_lang.items()}
+        if lang:
+            docs = by_lang.get(lang, set())
+            scored = [item for item in scored if item[1] in docs]
         total = facets.get(lang, 0) if lang else len(matched)
-        return {code: n for code, n in facets.items() if n}, total
+        return {code: n for code, n in facets.items() if n}, total, scored
 
     def _lang_docs(self, searcher) -> dict[str, set[int]]:
         """Document numbers of each language, kept while the searcher is current."""

@@ -20,6 +20,7 @@ from whoosh.fields import TEXT, Schema
 
 from .analysis import Analysis, IcuTokenizer, default_analysis, token_script, word_spans
 from .analysis.scripts import ARABIC
+from .fuzzy import NearTerm
 
 # How much a match in each stream counts (multiplies that stream's BM25 score).
 # Measured on the relevance sets (docs/BENCHMARKS.md): the stemmed stream
@@ -249,12 +250,12 @@ class QueryBuilder:
             exact = self.exact(node.text)
             if not exact:
                 return Q.NullQuery
-            # Whoosh builds a Levenshtein automaton per term: its size grows
-            # steeply with the distance, so word~9 is read as word~2
+            # the candidates within distance 2 of a word are many, and word~9
+            # would match nearly everything: word~9 is read as word~2
             maxdist = min(node.maxdist, MAX_EDIT_DISTANCE)
             # the body's words only: walking a second vocabulary (the titles',
             # nearly all in the body too) doubled the cost of every fuzzy query
-            fuzzy = Q.FuzzyTerm("body", exact, maxdist=maxdist, prefixlength=1, boost=BODY_WEIGHT)
+            fuzzy = NearTerm("body", exact, maxdist=maxdist, prefixlength=1, boost=BODY_WEIGHT)
             return Q.Or([self.word(node.text), fuzzy])
         if isinstance(node, (Q.Prefix, Q.Wildcard)):
             # * and ? pass through the normalisation unchanged

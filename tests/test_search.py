@@ -240,14 +240,44 @@ def test_suggestions_are_written_as_in_the_articles(seeds_index):
 
 
 def test_fuzzy_distance_is_capped(seeds_index):
-    # Whoosh's Levenshtein automaton grows steeply with the distance: word~9
-    # on a long word would take seconds and gigabytes, so the distance is capped
+    # word~9 would match nearly every word of the index: the distance is capped
     from whoosh import query as Q
 
     parsed = seeds_index.parse("abcdefghijklmnopqrstuvwxyz~9")
     fuzzy = [q for q in parsed.query.leaves() if isinstance(q, Q.FuzzyTerm)]
     assert fuzzy and all(q.maxdist == 2 for q in fuzzy)
     assert PERSIAN in ids(seeds_index.search("تنگستان~9"))
+
+
+def test_fuzzy_terms_are_the_words_whoosh_finds(seeds_index):
+    # NearTerm keeps the words Whoosh finds within the distance over several
+    # segments (transpositions count one), found from the words of about the
+    # same length only
+    from whoosh.reading import IndexReader
+
+    from search.fuzzy import words_within
+
+    reader = seeds_index.searcher().reader()
+    words = [w.decode() for w in reader.lexicon("body")]
+    probes = words[::7] + [w[0] + w[2:] for w in words[::11] if len(w) > 2]
+    probes += [w[:2] + w[3] + w[2] + w[4:] for w in words[::13] if len(w) > 4]
+    assert len(probes) > 50
+    found = 0
+    for word in probes:
+        for maxdist in (1, 2):
+            expected = sorted(IndexReader.terms_within(reader, "body", word, maxdist, prefix=1))
+            assert words_within(reader, "body", word, maxdist, 1) == expected
+            found += len(expected) > 1
+    assert found  # some probes have neighbours, not only themselves
+
+
+def test_fuzzy_term_forgives_swapped_letters_on_a_one_segment_index(seeds_index):
+    # Whoosh's automaton over a single segment counted a swap as two edits,
+    # where over several segments it counted one
+    reader = seeds_index.searcher().reader()
+    assert reader.segment() is not None  # the seeds index is one segment
+    swapped = "تنگتسن"  # تنگستن with س and ت swapped
+    assert PERSIAN in ids(seeds_index.search(swapped + "~1"))
 
 
 def test_prefix_expansions_are_bounded(seeds_index, monkeypatch):
@@ -268,3 +298,78 @@ def test_question_mark_ending_a_word_is_punctuation(seeds_index):
     assert ids(seeds_index.search("تنگستن?")) == [PERSIAN]
     inside = list(seeds_index.parse("ت?گستن").query.leaves())
     assert any(isinstance(q, Q.Wildcard) for q in inside)
+
+
+def test_array_union_finds_and_scores_as_whoosh_did(seeds_index):
+    # search/cluster_whoosh.py's faster ArrayUnionMatcher: the same documents,
+    # the same sums, in blocks of 2 documents so that every path is taken
+    from whoosh.matching import combo
+
+    from search.cluster_whoosh import WHOOSH_ARRAY_UNION
+
+    whooshs = type("WhooshUnion", (combo.ArrayUnionMatcher,), dict(WHOOSH_ARRAY_UNION))
+    searcher = seeds_index.searcher()
+    query = seeds_index.parse("ترامب tungsten معدن رئیس ट्रंप").query
+    terms = [leaf for leaf in query.leaves() if leaf.field() in ("body", "stem", "key")]
+    assert len(terms) > 5
+
+    def walk(cls, scored, start=0, minquality=None):
+        ms = [t.matcher(searcher, searcher.context()) for t in terms]
+        union = cls(ms, searcher.doc_count_all(), boost=1.5, scored=scored, partsize=2)
+        if start:
+            union.skip_to(start)
+        if minquality is not None:
+            union.skip_to_quality(minquality)
+        seen = []
+        while union.is_active():
+            seen.append((union.id(), union.score(), union.block_quality()))
+            union.next()
+        return seen
+
+    ours = walk(combo.ArrayUnionMatcher, True)
+    assert len(ours) > 2 and ours == walk(whooshs, True)
+    assert walk(combo.ArrayUnionMatcher, False) == walk(whooshs, False)
+    assert walk(combo.ArrayUnionMatcher, True, start=3) == walk(whooshs, True, start=3)
+    best = max(score for _, score, _ in ours)
+    assert walk(combo.ArrayUnionMatcher, True, minquality=best / 2) == walk(
+        whooshs, True, minquality=best / 2
+    )
+    for scored in (True, False):
+        ms = [t.matcher(searcher, searcher.context()) for t in terms]
+        ids = list(combo.ArrayUnionMatcher(ms, 5, scored=scored, partsize=2).all_ids())
+        ms = [t.matcher(searcher, searcher.context()) for t in terms]
+        assert ids == list(whooshs(ms, 5, scored=scored, partsize=2).all_ids())
+
+
+def test_bm25_scores_are_whooshs_to_the_last_bit(seeds_index):
+    # search/bm25.py reads the field lengths once per segment and writes
+    # Whoosh's formula out: the scores must not move, not even in the last bit
+    from whoosh import scoring
+
+    from search import bm25, engine
+
+    searcher = seeds_index.searcher()
+    reader = searcher.reader()
+    for field in ("title", "body", "stem", "key"):
+        lengths = bm25.field_lengths(reader, field)
+        assert lengths == [reader.doc_field_length(n, field) for n in range(reader.doc_count_all())]
+    query = seeds_index.parse("ترامب tungsten معدن رئیس ट्रंप").query
+    stock = scoring.BM25F(B=engine.B, K1=engine.K1, title_B=engine.TITLE_B)
+    with seeds_index.ix.searcher(weighting=stock) as whooshs:
+        expected = whooshs.search(query, limit=None).top_n
+    assert isinstance(searcher.weighting, bm25.BM25F)
+    assert len(expected) > 2 and searcher.search(query, limit=None).top_n == expected
+
+
+def test_preloaded_or_scores_as_whooshs_union_tree(seeds_index, monkeypatch):
+    # search/cluster_whoosh.py preloads an OR's scores on segments of any size,
+    # where Whoosh walked a tree of unions above 5,000 documents
+    from whoosh import query as Q
+
+    searcher = seeds_index.searcher()
+    query = seeds_index.parse("ترامب tungsten معدن رئیس ट्रंप").query
+    preloaded = searcher.search(query, limit=None).top_n
+    monkeypatch.setattr(Q.Or, "matcher_type", Q.Or.DEFAULT_MATCHER)
+    tree = searcher.search(query, limit=None).top_n
+    assert len(tree) > 2
+    assert [(round(s, 9), n) for s, n in preloaded] == [(round(s, 9), n) for s, n in tree]

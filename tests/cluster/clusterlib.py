@@ -21,7 +21,7 @@ DASK = [sys.executable, "-m", "dask", "worker"]
 SCORE_TOLERANCE = 1e-6
 # Whether SearchIndex.search breaks ties by id (the patch to search/engine.py);
 # until then one index orders tied documents by their place in the index.
-ENGINE_BREAKS_TIES = hasattr(engine, "top_ranked")
+ENGINE_BREAKS_TIES = hasattr(engine, "ranked_top") or hasattr(engine, "top_ranked")
 
 
 def free_port() -> int:
