@@ -8,6 +8,7 @@ see the old state or the new one, never a half-written one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -31,6 +32,7 @@ from .analysis import (
     stem_analyzer,
 )
 from .documents import Document, Problem, read_paths
+from .writer import FastMpWriter, FastSegmentWriter
 
 # Bumped whenever analysis or schema change what is in an index: an index built
 # by another version is rebuilt (default index) or reported (others).
@@ -59,25 +61,56 @@ class AnalyzedText(TEXT):
         super().__init__(**kwargs)
         self.stream = stream
 
-    def index(self, value, **kwargs):
+    def term_positions(self, value) -> dict[str, list[int]] | None:
+        """Each term of the stream with its positions; None for plain text."""
         if not isinstance(value, LangText):
-            yield from super().index(value, **kwargs)
-            return
+            return None
         column = STREAMS[self.stream]
         positions: dict[str, list[int]] = {}
         for pos, terms in enumerate(value.terms(default_analysis())):
             term = terms[column]
             if term:
-                positions.setdefault(term, []).append(pos)
+                poses = positions.get(term)
+                if poses is None:
+                    positions[term] = [pos]
+                else:
+                    poses.append(pos)
+        return positions
+
+    def index(self, value, **kwargs):
+        positions = self.term_positions(value)
+        if positions is None:
+            yield from super().index(value, **kwargs)
+            return
         boost = self.format.field_boost
+        encode = self.value_encoder()
+        for term, poses in positions.items():
+            freq = len(poses)
+            yield term.encode("utf-8"), freq, freq * boost, encode(poses)
+
+    def value_encoder(self) -> Callable[[list[int]], bytes]:
+        """The posting value of a term from its positions, as the field's format has it."""
+        if type(self.format) is Positions:
+            return _encode_positions
         if isinstance(self.format, Positions):
-            encode = self.format.encode
-            for term, poses in positions.items():
-                yield term.encode("utf-8"), len(poses), len(poses) * boost, encode(poses)
-        else:
-            for term, poses in positions.items():
-                freq = len(poses)
-                yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+            return self.format.encode
+        return _encode_frequency
+
+
+@functools.lru_cache(maxsize=4096)
+def _encode_single(pos: int) -> bytes:
+    return Positions.encode(None, [pos])
+
+
+def _encode_positions(poses: list[int]) -> bytes:
+    # most terms occur once in a document: their value is cached by position
+    if len(poses) == 1:
+        return _encode_single(poses[0])
+    return Positions.encode(None, poses)
+
+
+def _encode_frequency(poses: list[int]) -> bytes:
+    return pack_uint(len(poses))
 
 
 def schema() -> Schema:
@@ -238,13 +271,10 @@ def _open_writer(ix: whoosh_index.Index, index_dir: Path, procs: int):
         if procs > 1:
             # each process keeps its own segment: merging them would cost as
             # much again; Whoosh merges small segments on later commits
-            return ix.writer(
-                procs=procs,
-                multisegment=True,
-                limitmb=WRITER_LIMIT_MB,
-                timeout=WRITE_LOCK_TIMEOUT,
+            return FastMpWriter(
+                ix, procs=procs, limitmb=WRITER_LIMIT_MB, timeout=WRITE_LOCK_TIMEOUT
             )
-        return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITE_LOCK_TIMEOUT)
+        return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, timeout=WRITE_LOCK_TIMEOUT)
     except LockError:
         raise IndexError_(
             f"another indexing run is writing to {index_dir}; try again when it has finished"
