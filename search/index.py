@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -66,15 +67,10 @@ class AnalyzedText(TEXT):
         if not isinstance(value, LangText):
             return None
         column = STREAMS[self.stream]
-        positions: dict[str, list[int]] = {}
+        positions: defaultdict[str, list[int]] = defaultdict(list)
         for pos, terms in enumerate(value.terms(default_analysis())):
-            term = terms[column]
-            if term:
-                poses = positions.get(term)
-                if poses is None:
-                    positions[term] = [pos]
-                else:
-                    poses.append(pos)
+            positions[terms[column]].append(pos)
+        positions.pop("", None)  # words a stream leaves out (stopwords)
         return positions
 
     def index(self, value, **kwargs):
@@ -253,8 +249,9 @@ def update(
 # Below this many documents to write, one process does it all: starting the
 # indexing processes costs more than it saves.
 PARALLEL_THRESHOLD = 500
-# Memory for each writer's postings before it spills a sorted run to disk.
-WRITER_LIMIT_MB = 128
+# Memory for each writer's postings before it spills a sorted run to disk:
+# at 100k documents two writer processes and the parent stay under 500 MB.
+WRITER_LIMIT_MB = 64
 
 
 def indexing_processes() -> int:
