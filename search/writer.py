@@ -32,7 +32,7 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
 )
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -40,6 +40,7 @@ from whoosh.writing import SegmentWriter
 # list slots, the value's bytes object): decides when to spill a run.
 POSTING_BYTES = 60
 TERM_BYTES = 320
+VALUE_BYTES = 16  # a posting's value (positions), past the bytes object's own size
 
 # Pickle protocol of a block's data. Whoosh writes protocol 2, where each
 # posting's value (bytes) is a call to codecs.encode on a latin-1 str: ~11
@@ -48,6 +49,7 @@ TERM_BYTES = 320
 DATA_PROTOCOL = 3
 
 _key = itemgetter(0, 1)
+TERMINFO = W3TermInfo._struct
 
 
 class TermPostings:
@@ -252,23 +254,12 @@ class TermListWriter:
             postfile.write_int(-blocklength if hi == count else blocklength)
             postfile.write(info)
             postfile.write(data)
-        terminfo = W3TermInfo()
-        terminfo._weight = total_weight
-        terminfo._df = count
-        terminfo._minlength = _byte_length(min_lb) if lengths is not None else None
-        terminfo._maxlength = _byte_length(max_lb)
-        terminfo._maxweight = max_weight
-        terminfo._minid = docnums[0]
-        terminfo._maxid = docnums[-1]
-        terminfo.set_extent(start, postfile.tell() - start)
-        return terminfo.to_bytes()
-
-
-def _byte_length(lb: int) -> int:
-    """A length whose length byte is ``lb`` (to_bytes encodes it back to ``lb``)."""
-    from whoosh.util.numeric import byte_to_length
-
-    return byte_to_length(lb)
+        # W3TermInfo.to_bytes() of these statistics (never inlined: the codec's
+        # inline limit is 1), packed without building the object
+        head = TERMINFO.pack(
+            False, total_weight, count, min_lb, max_lb, max_weight, docnums[0], docnums[-1]
+        )
+        return head + pack_long(start) + pack_int(postfile.tell() - start)
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -341,24 +332,21 @@ class FastSegmentWriter(SegmentWriter):
         """A field that gives each term's positions (our AnalyzedText): its terms stay str
         (sorted as str, UTF-8 keeps the order; encoded once per term at the end)."""
         terms = self.buffer.field(fieldname)
-        encode = field.value_encoder()
-        keep_values = field.format.fixed_value_size() != 0
+        encode = field.value_encoder() if field.format.fixed_value_size() != 0 else None
         field_boost = field.format.field_boost
-        length = new_terms = value_bytes = 0
+        new_terms = 0
         for term, poses in positions.items():
             p = terms.get(term)
             if p is None:
                 p = terms[term] = TermPostings()
                 new_terms += 1
-            freq = len(poses)
             p.docnums.append(docnum)
-            p.weights.append(freq * field_boost * boost)
-            if keep_values:
-                vbytes = encode(poses)
-                p.values.append(vbytes)
-                value_bytes += len(vbytes)
-            length += freq
-        return length, len(positions), new_terms, value_bytes
+            p.weights.append(len(poses) * field_boost * boost)
+            if encode is not None:
+                p.values.append(encode(poses))
+        count = len(positions)
+        value_bytes = count * VALUE_BYTES if encode is not None else 0
+        return sum(map(len, positions.values())), count, new_terms, value_bytes
 
     def _add_items(self, fieldname, field, value, docnum, boost):
         """Any other field: the (term bytes, freq, weight, value) its index() gives."""
