@@ -251,7 +251,7 @@ def update(
 PARALLEL_THRESHOLD = 500
 # Memory for each writer's postings before it spills a sorted run to disk:
 # at 100k documents two writer processes and the parent stay under 500 MB.
-WRITER_LIMIT_MB = 64
+WRITER_LIMIT_MB = 32
 
 
 def indexing_processes() -> int:
