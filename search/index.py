@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -17,6 +18,7 @@ import shutil
 import signal
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -26,7 +28,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.index import LockError
-from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.multiproc import MpWriter
 from whoosh.system import pack_uint
 
 from .analysis import (
@@ -38,6 +40,7 @@ from .analysis import (
 )
 from .documents import Document, Problem, read_paths, title_from_body
 from .storage import read_segments_in_place
+from .writer import FastSegmentWriter, FastSubWriterTask
 
 # every searcher of every index reads the mapped segment files, never a copy
 read_segments_in_place()
@@ -69,25 +72,51 @@ class AnalyzedText(TEXT):
         super().__init__(**kwargs)
         self.stream = stream
 
-    def index(self, value, **kwargs):
+    def term_positions(self, value) -> dict[str, list[int]] | None:
+        """Each term of the stream with its positions; None for plain text."""
         if not isinstance(value, LangText):
+            return None
+        column = STREAMS[self.stream]
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, terms in enumerate(value.terms(default_analysis())):
+            positions[terms[column]].append(pos)
+        positions.pop("", None)  # words a stream leaves out (stopwords)
+        return positions
+
+    def index(self, value, **kwargs):
+        positions = self.term_positions(value)
+        if positions is None:
             yield from super().index(value, **kwargs)
             return
-        column = STREAMS[self.stream]
-        positions: dict[str, list[int]] = {}
-        for pos, terms in enumerate(value.terms(default_analysis())):
-            term = terms[column]
-            if term:
-                positions.setdefault(term, []).append(pos)
         boost = self.format.field_boost
+        encode = self.value_encoder()
+        for term, poses in positions.items():
+            freq = len(poses)
+            yield term.encode("utf-8"), freq, freq * boost, encode(poses)
+
+    def value_encoder(self) -> Callable[[list[int]], bytes]:
+        """The posting value of a term from its positions, as the field's format has it."""
+        if type(self.format) is Positions:
+            return _encode_positions
         if isinstance(self.format, Positions):
-            encode = self.format.encode
-            for term, poses in positions.items():
-                yield term.encode("utf-8"), len(poses), len(poses) * boost, encode(poses)
-        else:
-            for term, poses in positions.items():
-                freq = len(poses)
-                yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+            return self.format.encode
+        return _encode_frequency
+
+
+@functools.lru_cache(maxsize=4096)
+def _encode_single(pos: int) -> bytes:
+    return Positions.encode(None, [pos])
+
+
+def _encode_positions(poses: list[int]) -> bytes:
+    # most terms occur once in a document: their value is cached by position
+    if len(poses) == 1:
+        return _encode_single(poses[0])
+    return Positions.encode(None, poses)
+
+
+def _encode_frequency(poses: list[int]) -> bytes:
+    return pack_uint(len(poses))
 
 
 def schema() -> Schema:
@@ -235,8 +264,9 @@ def update(
 # Below this many documents to write, one process does it all: starting the
 # indexing processes costs more than it saves.
 PARALLEL_THRESHOLD = 500
-# Memory for each writer's postings before it spills a sorted run to disk.
-WRITER_LIMIT_MB = 128
+# Memory for each writer's postings before it spills a sorted run to disk:
+# at 100k documents two writer processes and the parent stay under 500 MB.
+WRITER_LIMIT_MB = 32
 
 
 def indexing_processes() -> int:
@@ -278,14 +308,15 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 
 
 def _run_writer(storage, indexname, jobs, results, kwargs, multisegment, parent_pid, errors):
-    """A writer process: Whoosh's, which dies with the run and tells it why it failed.
+    """A writer process (search/writer.py's segment writer), which dies with the run and
+    tells it why it failed.
 
     Ctrl-C reaches the whole process group: the run decides, and ends its writers.
     """
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        SubWriterTask(storage, indexname, jobs, results, kwargs, multisegment).run()
+        FastSubWriterTask(storage, indexname, jobs, results, kwargs, multisegment).run()
     except BaseException as e:
         # to the run, which raises it, instead of a traceback on stderr
         errors.put((getattr(e, "errno", None), getattr(e, "strerror", None), repr(e)))
@@ -312,7 +343,8 @@ class _JobQueue:
 
 
 class _ParallelWriter(MpWriter):
-    """Whoosh's MpWriter, made safe to kill and to fail.
+    """Whoosh's MpWriter with our segment writer in each process, made safe to kill and
+    to fail.
 
     Its writer processes die with the run (no lock left behind by a SIGKILL); a writer
     that fails (a full disk) fails the run before it commits, instead of its documents
@@ -376,7 +408,7 @@ def _open_writer(ix: whoosh_index.Index, index_dir: Path, procs: int):
                 limitmb=WRITER_LIMIT_MB,
                 timeout=WRITE_LOCK_TIMEOUT,
             )
-        return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITE_LOCK_TIMEOUT)
+        return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, timeout=WRITE_LOCK_TIMEOUT)
     except LockError:
         raise IndexError_(
             f"another indexing run is writing to {index_dir}; try again when it has finished"

@@ -83,12 +83,15 @@ class LangText(str):
         self._offset = offset
         self._spans = None
         self._terms = None
+        self._range = None
         return self
 
     def _range_in_whole(self) -> tuple[int, int]:
-        lo, hi = self._offset, self._offset + len(self)
-        starts = [s for s, _ in self._whole.spans()]
-        return bisect_left(starts, lo), bisect_left(starts, hi)
+        if self._range is None:
+            lo, hi = self._offset, self._offset + len(self)
+            starts = [s for s, _ in self._whole.spans()]
+            self._range = bisect_left(starts, lo), bisect_left(starts, hi)
+        return self._range
 
     def spans(self) -> list[tuple[int, int]]:
         """(start, end) of every word, as :func:`word_spans` gives them."""
