@@ -99,9 +99,7 @@ def _parse_schema() -> Schema:
     # Structure only: words keep their surface; analysis comes after parsing.
     # A word joined by ZWNJ stays one term here, so that its parts are
     # searched as words (and joined), not as a phrase.
-    return Schema(
-        text=TEXT(analyzer=IcuTokenizer(zwnj_parts=False), multitoken_query="phrase")
-    )
+    return Schema(text=TEXT(analyzer=IcuTokenizer(zwnj_parts=False), multitoken_query="phrase"))
 
 
 _parser_local: qparser.QueryParser | None = None
