@@ -8,17 +8,22 @@ HTML-escaped; the only markup is our ``<mark>``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
 from whoosh import query as Q
 
 from .analysis import Analysis, default_analysis, word_spans
+from .analysis.analyzers import ChunkTerms
 
 SNIPPET_WIDTH = 200
 ELLIPSIS = "…"
 # How much a matched token counts when choosing the snippet's window.
 EXACT_SCORE, STEM_SCORE, KEY_SCORE = 3.0, 2.0, 1.0
+# Whitespace other than ASCII's: some (U+202F) ICU joins words across, so a text
+# holding any is matched word by word.
+_OTHER_SPACE = re.compile(r"[^\S \t\n\r\f\v]")
 
 
 @dataclass
@@ -28,6 +33,14 @@ class MatchTerms:
     exact: set[str] = field(default_factory=set)
     stem: set[str] = field(default_factory=set)
     key: set[str] = field(default_factory=set)
+    # what the hits' chunks matched so far, by analysis and language (see _ChunkMemo)
+    _memos: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, analysis: Analysis, lang: str | None) -> _ChunkMemo:
+        key = (id(analysis), lang)
+        if key not in self._memos:
+            self._memos[key] = _ChunkMemo()
+        return self._memos[key]
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.stem or self.key)
@@ -48,6 +61,28 @@ class MatchTerms:
         return terms
 
 
+@dataclass
+class _ChunkMemo:
+    """The chunks that hold one query's terms, and what matched in each."""
+
+    source: ChunkTerms | None = None  # the ChunkTerms ``candidates`` was taken from,
+    version: int = -1  # and its version then
+    candidates: set[str] = field(default_factory=set)
+    matching: dict[str, tuple[tuple[int, int, float, str], ...]] = field(default_factory=dict)
+
+    def found_in(self, chunk: str, known: ChunkTerms, terms: MatchTerms):
+        """(start, end, score, term) of the matches inside ``chunk``."""
+        found = self.matching.get(chunk)
+        if found is None:
+            found = []
+            for start, end, *streams in known.words[chunk]:
+                match = _match(tuple(streams), terms)
+                if match:
+                    found.append((start, end, *match))
+            found = self.matching[chunk] = tuple(found)
+        return found
+
+
 def _positive_terms(query: Q.Query, reader) -> set:
     if isinstance(query, Q.Not):
         return set()
@@ -66,19 +101,63 @@ def matches(
 ) -> list[tuple[int, int, float, str]]:
     """(start, end, score, term) of every token of ``text`` the query matched."""
     analysis = analysis or default_analysis()
+    if _OTHER_SPACE.search(text):
+        return matches_by_words(text, terms, lang, analysis)
+    chunks = set(text.split())
+    known = analysis.learn_chunks(chunks, lang)
+    if not chunks.isdisjoint(known.unsure):
+        return matches_by_words(text, terms, lang, analysis)
+    memo = terms.memo(analysis, lang)
+    if memo.source is not known or memo.version != known.version:
+        memo.source, memo.version = known, known.version
+        memo.candidates = known.holding(terms.exact | terms.stem | terms.key)
+    found: list[tuple[int, int, float, str]] = []
+    for chunk in chunks & memo.candidates:
+        inside = memo.found_in(chunk, known, terms)
+        for at in _occurrences(text, chunk) if inside else ():
+            found.extend((at + s, at + e, score, term) for s, e, score, term in inside)
+    found.sort()
+    return found
+
+
+def _occurrences(text: str, chunk: str):
+    """Where ``chunk`` stands in ``text`` as a whole whitespace-delimited chunk."""
+    size, last = len(chunk), len(text)
+    at = text.find(chunk)
+    while at != -1:
+        end = at + size
+        if (at == 0 or text[at - 1].isspace()) and (end == last or text[end].isspace()):
+            yield at
+            at = text.find(chunk, end)
+        else:
+            at = text.find(chunk, at + 1)
+
+
+def matches_by_words(
+    text: str, terms: MatchTerms, lang: str | None, analysis: Analysis | None = None
+) -> list[tuple[int, int, float, str]]:
+    """:func:`matches` by analysing every word of ``text`` (the reference path)."""
+    analysis = analysis or default_analysis()
     spans = word_spans(text)
     found = []
     # the indexing path's per-word cache: one lookup a word for all three streams
-    for (start, end), (exact, stem, key) in zip(
-        spans, analysis.terms(text, spans, lang), strict=True
-    ):
-        if exact in terms.exact:
-            found.append((start, end, EXACT_SCORE, exact))
-        elif stem and stem in terms.stem:
-            found.append((start, end, STEM_SCORE, stem))
-        elif key and key in terms.key:
-            found.append((start, end, KEY_SCORE, key))
+    for (start, end), words in zip(spans, analysis.terms(text, spans, lang), strict=True):
+        match = _match(words, terms)
+        if match:
+            found.append((start, end, *match))
     return found
+
+
+def _match(words: tuple[str, str, str], terms: MatchTerms) -> tuple[float, str] | None:
+    """(score, term) when one of a word's (exact, stem, key) is a term of the query."""
+    exact, stem, key = words
+    if exact in terms.exact:
+        return EXACT_SCORE, exact
+    if stem and stem in terms.stem:
+        return STEM_SCORE, stem
+    if key and key in terms.key:
+        return KEY_SCORE, key
+    return None
 
 
 def mark(

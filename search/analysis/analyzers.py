@@ -10,6 +10,7 @@ Three term streams come from one ICU segmentation:
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ ENGLISH_STOPWORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the this to was "
     "were will with".split()
 )
+# Unicode categories ICU's word rules attach to the character before (UAX #29 WB4)
+_JOINS_BACKWARD = frozenset({"Mn", "Mc", "Me", "Cf"})
 STOPWORDS = ARABIC_STOPWORDS | PERSIAN_STOPWORDS | HINDI_STOPWORDS | ENGLISH_STOPWORDS
 
 
@@ -115,6 +118,34 @@ class LangText(str):
         return self._terms
 
 
+class ChunkTerms:
+    """Whitespace-free chunks of text with their words, and which chunks hold a term."""
+
+    def __init__(self):
+        self.words: dict[str, tuple[tuple[int, int, str, str, str], ...] | None] = {}
+        self.unsure: set[str] = set()  # chunks whose words depend on what precedes them
+        self.by_term: dict[str, set[str]] = {}  # any stream's term -> chunks holding it
+        self.version = 0  # grows with every chunk learnt
+
+    def add(self, chunk: str, words: tuple | None) -> None:
+        self.words[chunk] = words
+        self.version += 1
+        if words is None:
+            self.unsure.add(chunk)
+            return
+        for _s, _e, *streams in words:
+            for term in streams:
+                if term:
+                    self.by_term.setdefault(term, set()).add(chunk)
+
+    def holding(self, terms) -> set[str]:
+        """The chunks holding any of ``terms`` (in any stream)."""
+        out: set[str] = set()
+        for term in terms:
+            out |= self.by_term.get(term, set())
+        return out
+
+
 @dataclass(frozen=True)
 class AnalyzedToken:
     """One word of a text, with everything the analysis made of it."""
@@ -149,6 +180,7 @@ class Analysis:
         self.key = key_chain()
         self.stemmers = stemmers
         self._terms: dict[tuple[str, str | None], tuple[str, str, str]] = {}
+        self._chunks: dict[str | None, ChunkTerms] = {}
 
     def terms(
         self, text: str, spans: list[tuple[int, int]], lang: str | None
@@ -170,6 +202,48 @@ class Analysis:
                 cache[(surface, lang)] = terms
             out.append(terms)
         return out
+
+    def chunk_words(
+        self, chunks: list[str], lang: str | None
+    ) -> list[tuple[tuple[int, int, str, str, str], ...] | None]:
+        """(start, end, exact, stem, key) of each word of each whitespace-free chunk.
+
+        ICU never joins words across ASCII whitespace, so a chunk's words are the
+        same wherever it stands; the snippets look them up here instead of
+        segmenting every hit's whole text. None for a chunk that starts with a
+        mark or format character: ICU joins those to the space before them.
+        """
+        self.learn_chunks(chunks, lang)
+        return [self._chunks[lang].words[c] for c in chunks]
+
+    def learn_chunks(self, chunks, lang: str | None) -> ChunkTerms:
+        """The chunks seen so far in ``lang``, ``chunks`` among them."""
+        known = self._chunks.get(lang)
+        if known is None or len(known.words) >= self.max_cache:
+            known = self._chunks[lang] = ChunkTerms()
+        # set.difference(dict) looks each chunk up in the dict (- would copy the keys)
+        missing = list(set(chunks).difference(known.words))
+        if missing:
+            self._learn_chunks(missing, lang, known)
+        return known
+
+    def _learn_chunks(self, chunks: list[str], lang: str | None, known: ChunkTerms) -> None:
+        # one ICU pass over the new chunks, a space between each
+        joined = " ".join(chunks)
+        spans = word_spans(joined)
+        terms = self.terms(joined, spans, lang)
+        i, offset = 0, 0
+        for chunk in chunks:
+            end = offset + len(chunk)
+            words = []
+            while i < len(spans) and spans[i][0] < end:
+                (s, e), (exact, stem, key) = spans[i], terms[i]
+                words.append((s - offset, e - offset, exact, stem, key))
+                i += 1
+            crosses = bool(words) and words[-1][1] > len(chunk)
+            starts_joined = unicodedata.category(chunk[0]) in _JOINS_BACKWARD
+            known.add(chunk, None if crosses or starts_joined else tuple(words))
+            offset = end + 1
 
     def tokens(self, text: str, lang: str | None = None) -> list[AnalyzedToken]:
         out = []
