@@ -1,0 +1,116 @@
+"""The snippets' chunk path gives the same matches, snippets and marks as analysing every word."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import ROOT, SEEDS
+from search import highlight
+from search.analysis import Analysis
+from search.documents import read_text_file
+from search.highlight import MatchTerms, matches, matches_by_words
+
+
+def _generated_docs(n_docs: int) -> list[dict]:
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return list(module.generate(n_docs, seed=5))
+
+
+def _documents() -> list[tuple[str, str, str | None]]:
+    """(title, text, lang) of the seeds and of generated news in the three languages."""
+    docs = [read_text_file(path) for path in sorted(SEEDS.glob("*.txt"))]
+    out = [(d.title, d.text, d.lang) for d in docs]
+    out += [(d["title"], d["text"], d.get("lang")) for d in _generated_docs(300)]
+    return out
+
+
+def _query_terms(words: list[str], analysis: Analysis, rng: random.Random) -> MatchTerms:
+    """What a query of ``words`` looks up: exact terms, every stem, cross-script keys."""
+    terms = MatchTerms()
+    for word in words:
+        for token in analysis.tokens(word):
+            if rng.random() < 0.7:
+                terms.exact.add(token.exact)
+            terms.stem.update(analysis.query_stems(token.surface))
+            terms.key.update(analysis.query_keys(token.surface))
+    return terms
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return _documents()
+
+
+def _word_path_html(monkeypatch, title, text, terms, lang):
+    with monkeypatch.context() as patch:
+        patch.setattr(highlight, "matches", matches_by_words)
+        return highlight.snippet(text, terms, lang), highlight.mark_all(title, terms, lang)
+
+
+def test_snippets_and_titles_as_the_word_path(documents, monkeypatch):
+    rng = random.Random(7)
+    compared = marked = 0
+    for _ in range(60):
+        # one query's terms over many hits, as SearchIndex.search uses them
+        source = rng.choice(documents)
+        words = rng.sample(source[1].split(), 3)
+        terms = _query_terms(words, highlight.default_analysis(), rng)
+        for title, text, lang in rng.sample(documents, 25):
+            new = highlight.snippet(text, terms, lang), highlight.mark_all(title, terms, lang)
+            assert new == _word_path_html(monkeypatch, title, text, terms, lang)
+            compared += 1
+            marked += "<mark>" in new[0]
+    assert compared == 60 * 25 and marked > 300  # most snippets hold a match
+
+
+def test_matches_survive_cache_resets(documents):
+    analysis = Analysis()
+    analysis.max_cache = 200  # the chunk cache starts again many times over
+    reference = Analysis()
+    rng = random.Random(3)
+    for title, text, lang in rng.sample(documents, 80):
+        terms = _query_terms(rng.sample(text.split(), 4), reference, rng)
+        for part in (title, text):
+            assert matches(part, terms, lang, analysis) == matches_by_words(
+                part, terms, lang, reference
+            )
+
+
+# Letters of the three scripts and Latin, with the characters whose word
+# boundaries depend on their neighbours: spaces ICU joins across (U+202F), marks
+# and format characters after a space, ZWNJ/ZWJ, punctuation, digits, emoji.
+ALPHABET = list("abcAB1٢۳ بيتال کتاب नमसत ") + [
+    "\u0650",  # Arabic kasra (a mark)
+    "\u093e",  # Devanagari vowel sign aa (a spacing mark)
+    "\u200c",
+    "\u200d",
+    "\u00a0",
+    "\u202f",
+    "\t",
+    "\n",
+    ".",
+    "'",
+    "-",
+    "\U0001f469",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(alphabet=ALPHABET, max_size=60),
+    words=st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=6), min_size=1, max_size=3),
+    lang=st.sampled_from([None, "ar", "fa", "hi"]),
+)
+def test_matches_as_the_word_path_on_any_text(text, words, lang):
+    analysis = Analysis()
+    terms = _query_terms(words + text.split()[:2], analysis, random.Random(0))
+    assert matches(text, terms, lang, analysis) == matches_by_words(text, terms, lang, analysis)
