@@ -74,7 +74,7 @@ def test_snippets_and_titles_as_the_word_path(documents, monkeypatch):
 
 def test_matches_survive_cache_resets(documents):
     analysis = Analysis()
-    analysis.max_cache = 200  # the chunk cache starts again many times over
+    analysis.max_chunks = 200  # the chunk cache starts again many times over
     reference = Analysis()
     rng = random.Random(3)
     for title, text, lang in rng.sample(documents, 80):

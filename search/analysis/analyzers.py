@@ -124,7 +124,9 @@ class ChunkTerms:
     def __init__(self):
         self.words: dict[str, tuple[tuple[int, int, str, str, str], ...] | None] = {}
         self.unsure: set[str] = set()  # chunks whose words depend on what precedes them
-        self.by_term: dict[str, set[str]] = {}  # any stream's term -> chunks holding it
+        # any stream's term -> the chunk holding it, or a set of them when several
+        # (most terms are in one chunk: a set for each would triple the memory)
+        self.by_term: dict[str, str | set[str]] = {}
         self.version = 0  # grows with every chunk learnt
 
     def add(self, chunk: str, words: tuple | None) -> None:
@@ -133,16 +135,30 @@ class ChunkTerms:
         if words is None:
             self.unsure.add(chunk)
             return
+        by_term = self.by_term
         for _s, _e, *streams in words:
             for term in streams:
-                if term:
-                    self.by_term.setdefault(term, set()).add(chunk)
+                held = by_term.get(term)
+                if held is None:
+                    if term:
+                        by_term[term] = chunk
+                elif type(held) is str:
+                    if held != chunk:
+                        by_term[term] = {held, chunk}
+                else:
+                    held.add(chunk)
 
     def holding(self, terms) -> set[str]:
         """The chunks holding any of ``terms`` (in any stream)."""
         out: set[str] = set()
         for term in terms:
-            out |= self.by_term.get(term, set())
+            held = self.by_term.get(term)
+            if held is None:
+                continue
+            if type(held) is str:
+                out.add(held)
+            else:
+                out |= held
         return out
 
 
@@ -173,6 +189,7 @@ class Analysis:
     """The three chains, built once: one pass over a text gives all three streams."""
 
     max_cache = 200_000
+    max_chunks = 100_000  # the snippets' chunk cache, all languages together
 
     def __init__(self, stemmers: str = DEFAULT_STEMMERS):
         self.exact = normalize_chain()
@@ -218,8 +235,10 @@ class Analysis:
 
     def learn_chunks(self, chunks, lang: str | None) -> ChunkTerms:
         """The chunks seen so far in ``lang``, ``chunks`` among them."""
+        if sum(len(c.words) for c in self._chunks.values()) >= self.max_chunks:
+            self._chunks.clear()  # ~450 bytes a chunk: ~45 MB at most
         known = self._chunks.get(lang)
-        if known is None or len(known.words) >= self.max_cache:
+        if known is None:
             known = self._chunks[lang] = ChunkTerms()
         # set.difference(dict) looks each chunk up in the dict (- would copy the keys)
         missing = list(set(chunks).difference(known.words))
