@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import random
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import given, settings
@@ -114,3 +115,31 @@ def test_matches_as_the_word_path_on_any_text(text, words, lang):
     analysis = Analysis()
     terms = _query_terms(words + text.split()[:2], analysis, random.Random(0))
     assert matches(text, terms, lang, analysis) == matches_by_words(text, terms, lang, analysis)
+
+
+def test_threads_sharing_the_analysis_get_the_word_path_matches(documents):
+    """The web app's threads share one analysis, whose chunk cache starts again often here."""
+    analysis = Analysis()
+    analysis.max_chunks = 300
+    rng = random.Random(11)
+    jobs = []
+    for _ in range(16):
+        texts = rng.sample(documents, 60)
+        terms = _query_terms(rng.sample(texts[0][1].split(), 3), Analysis(), rng)
+        jobs.append((texts, terms))
+
+    def run(job):
+        texts, terms = job
+        return [matches(text, terms, lang, analysis) for _, text, lang in texts]
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # the threads take turns inside the cache's updates
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(run, jobs))
+    finally:
+        sys.setswitchinterval(interval)
+    reference = Analysis()
+    for (texts, terms), found in zip(jobs, results, strict=True):
+        expected = [matches_by_words(text, terms, lang, reference) for _, text, lang in texts]
+        assert found == expected

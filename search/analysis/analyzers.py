@@ -10,6 +10,7 @@ Three term streams come from one ICU segmentation:
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -131,10 +132,14 @@ class ChunkTerms:
 
     def add(self, chunk: str, words: tuple | None) -> None:
         self.words[chunk] = words
-        self.version += 1
         if words is None:
             self.unsure.add(chunk)
-            return
+        else:
+            self._index(chunk, words)
+        # last: a reader that saw this version sees the chunk in by_term too
+        self.version += 1
+
+    def _index(self, chunk: str, words: tuple) -> None:
         by_term = self.by_term
         for _s, _e, *streams in words:
             for term in streams:
@@ -198,6 +203,7 @@ class Analysis:
         self.stemmers = stemmers
         self._terms: dict[tuple[str, str | None], tuple[str, str, str]] = {}
         self._chunks: dict[str | None, ChunkTerms] = {}
+        self._chunks_lock = threading.Lock()
 
     def terms(
         self, text: str, spans: list[tuple[int, int]], lang: str | None
@@ -230,20 +236,23 @@ class Analysis:
         segmenting every hit's whole text. None for a chunk that starts with a
         mark or format character: ICU joins those to the space before them.
         """
-        self.learn_chunks(chunks, lang)
-        return [self._chunks[lang].words[c] for c in chunks]
+        known = self.learn_chunks(chunks, lang)
+        return [known.words[c] for c in chunks]
 
     def learn_chunks(self, chunks, lang: str | None) -> ChunkTerms:
         """The chunks seen so far in ``lang``, ``chunks`` among them."""
-        if sum(len(c.words) for c in self._chunks.values()) >= self.max_chunks:
-            self._chunks.clear()  # ~450 bytes a chunk: ~45 MB at most
-        known = self._chunks.get(lang)
-        if known is None:
-            known = self._chunks[lang] = ChunkTerms()
-        # set.difference(dict) looks each chunk up in the dict (- would copy the keys)
-        missing = list(set(chunks).difference(known.words))
-        if missing:
-            self._learn_chunks(missing, lang, known)
+        # the web app's threads share the analysis: one learns at a time, and a
+        # chunk another thread is still learning is complete once we hold the lock
+        with self._chunks_lock:
+            if sum(len(c.words) for c in self._chunks.values()) >= self.max_chunks:
+                self._chunks.clear()  # ~450 bytes a chunk: ~45 MB at most
+            known = self._chunks.get(lang)
+            if known is None:
+                known = self._chunks[lang] = ChunkTerms()
+            # set.difference(dict) looks each chunk up in the dict (- would copy the keys)
+            missing = list(set(chunks).difference(known.words))
+            if missing:
+                self._learn_chunks(missing, lang, known)
         return known
 
     def _learn_chunks(self, chunks: list[str], lang: str | None, known: ChunkTerms) -> None:
