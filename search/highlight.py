@@ -104,6 +104,9 @@ def matches(
     if _OTHER_SPACE.search(text):
         return matches_by_words(text, terms, lang, analysis)
     chunks = set(text.split())
+    if len(chunks) > analysis.max_chunks // 4:
+        # a huge text would flood the chunk cache: it is cheaper to analyse it once
+        return matches_by_words(text, terms, lang, analysis)
     known = analysis.learn_chunks(chunks, lang)
     if not chunks.isdisjoint(known.unsure):
         return matches_by_words(text, terms, lang, analysis)

@@ -143,3 +143,13 @@ def test_threads_sharing_the_analysis_get_the_word_path_matches(documents):
     for (texts, terms), found in zip(jobs, results, strict=True):
         expected = [matches_by_words(text, terms, lang, reference) for _, text, lang in texts]
         assert found == expected
+
+
+def test_a_huge_text_leaves_the_chunk_cache_alone(documents):
+    analysis = Analysis()
+    analysis.max_chunks = 400
+    _, text, lang = max(documents, key=lambda d: len(set(d[1].split())))
+    assert len(set(text.split())) > analysis.max_chunks // 4
+    terms = _query_terms(text.split()[:3], analysis, random.Random(1))
+    assert matches(text, terms, lang, analysis) == matches_by_words(text, terms, lang, analysis)
+    assert not any(known.words for known in analysis._chunks.values())
