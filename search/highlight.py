@@ -1,9 +1,15 @@
 """Snippets and marked text: the reader's own words, found by any stream.
 
-The stored text is analysed again with offsets; a token is a match when its
-exact term, stem or cross-script key is one the query looked up, so
-``tungsten`` marks ``تنگستن`` and ``البيت`` marks ``بالبيت``. Everything is
-HTML-escaped; the only markup is our ``<mark>``.
+A token of the stored text is a match when its exact term, stem or
+cross-script key is one the query looked up, so ``tungsten`` marks ``تنگستن``
+and ``البيت`` marks ``بالبيت``. Everything is HTML-escaped; the only markup is
+our ``<mark>``.
+
+Rather than segmenting and analysing every word of every hit, the text is split
+at whitespace and each distinct chunk is analysed once per process
+(:meth:`Analysis.learn_chunks`); a query then looks only for the chunks that
+hold its terms. :func:`matches_by_words` is the plain way, taken where the
+chunks' words could depend on their neighbours.
 """
 
 from __future__ import annotations
@@ -33,11 +39,12 @@ class MatchTerms:
     exact: set[str] = field(default_factory=set)
     stem: set[str] = field(default_factory=set)
     key: set[str] = field(default_factory=set)
-    # what the hits' chunks matched so far, by analysis and language (see _ChunkMemo)
+    # what the hits' chunks matched so far, by analysis and language (see _ChunkMemo):
+    # the term sets are not to change once the matching has begun
     _memos: dict = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, analysis: Analysis, lang: str | None) -> _ChunkMemo:
-        key = (id(analysis), lang)
+        key = (analysis, lang)
         if key not in self._memos:
             self._memos[key] = _ChunkMemo()
         return self._memos[key]
