@@ -7,9 +7,10 @@ import json
 from urllib.parse import quote
 
 import pytest
-from conftest import PERSIAN_ID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from web_support import PERSIAN_ID
 
 TRUMP_HI = "ट्रंप"
 

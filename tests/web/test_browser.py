@@ -21,7 +21,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import PERSIAN_ID, ROOT
+
+from web_support import PERSIAN_ID, ROOT
 
 pytestmark = pytest.mark.browser
 
