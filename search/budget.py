@@ -17,10 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from whoosh.collectors import WrappingCollector
-from whoosh.query.terms import MultiTerm
-
-from .cluster_rank import multiterm_key
-from .query import QueryError
 
 # Seconds a search may take in the web server and in `search-cli`; 0: no limit.
 DEFAULT_TIME_BUDGET = 5.0
@@ -99,31 +95,3 @@ class BudgetedSearcher:
 
     def __getattr__(self, name: str):
         return getattr(self._searcher, name)
-
-
-def bounded_expansions(
-    query, reader, deadline: Deadline, max_terms: int = MAX_QUERY_EXPANSIONS
-) -> dict[str, list[bytes]]:
-    """As ``cluster_rank.multiterm_expansions``, within the deadline and ``max_terms``.
-
-    Raises QueryError as soon as the expansions together pass ``max_terms``, so a
-    query of many broad wildcards is refused after a few of them, not after all.
-    """
-    out: dict[str, list[bytes]] = {}
-    total = 0
-    for leaf in query.leaves():
-        if not isinstance(leaf, MultiTerm):
-            continue
-        key = multiterm_key(leaf)
-        if key in out:
-            continue
-        deadline.check()
-        terms = deadline.iterate(leaf.expanded_terms(reader))
-        out[key] = sorted({text for _, text in terms})
-        total += len(out[key])
-        if total > max_terms:
-            raise QueryError(
-                f"the query's wildcards, prefixes and fuzzy words stand for more than "
-                f"{max_terms:,} words of the index; use fewer of them, or longer ones"
-            )
-    return out

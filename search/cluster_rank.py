@@ -20,7 +20,8 @@ wildcard, scores 17.57 in one index and 17.94 in a shard). :func:`expand_multite
 replaces each such query by its expansion over the whole collection, an OR of
 scored terms, before searching; one index and a sharded one then agree.
 
-Only Whoosh is used here, so :mod:`search.engine` can import this without Dask.
+Only Whoosh and :mod:`search.query` are used here, so :mod:`search.engine` can import
+this without Dask.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
+
+from .query import QueryError
 
 SCORE_DECIMALS = 9
 
@@ -91,14 +94,34 @@ def multiterm_key(leaf: Q.Query) -> str:
     return f"{type(leaf).__name__}:{leaf!r}"
 
 
-def multiterm_expansions(query: Q.Query, reader) -> dict[str, list[bytes]]:
-    """The terms of ``reader`` each prefix, wildcard or fuzzy term of ``query`` stands for."""
+def multiterm_expansions(
+    query: Q.Query, reader, deadline=None, max_terms: int | None = None
+) -> dict[str, list[bytes]]:
+    """The terms of ``reader`` each prefix, wildcard or fuzzy term of ``query`` stands for.
+
+    With a ``deadline`` (search.budget.Deadline), checked as the terms are read;
+    with ``max_terms``, a QueryError as soon as the expansions together pass it,
+    so a query of many broad wildcards is refused after a few of them, not all.
+    """
     out: dict[str, list[bytes]] = {}
+    total = 0
     for leaf in query.leaves():
-        if isinstance(leaf, MultiTerm):
-            key = multiterm_key(leaf)
-            if key not in out:
-                out[key] = sorted({text for _, text in leaf.expanded_terms(reader)})
+        if not isinstance(leaf, MultiTerm):
+            continue
+        key = multiterm_key(leaf)
+        if key in out:
+            continue
+        terms = leaf.expanded_terms(reader)
+        if deadline is not None:
+            deadline.check()
+            terms = deadline.iterate(terms)
+        out[key] = sorted({text for _, text in terms})
+        total += len(out[key])
+        if max_terms is not None and total > max_terms:
+            raise QueryError(
+                f"the query's wildcards, prefixes and fuzzy words stand for more than "
+                f"{max_terms:,} words of the index; use fewer of them, or longer ones"
+            )
     return out
 
 

@@ -18,8 +18,8 @@ from whoosh import query as Q
 from . import bm25
 from . import index as index_module
 from .analysis import token_script
-from .budget import BudgetedSearcher, Deadline, bounded_expansions
-from .cluster_rank import expand_multiterms, ranked_top
+from .budget import MAX_QUERY_EXPANSIONS, BudgetedSearcher, Deadline
+from .cluster_rank import expand_multiterms, multiterm_expansions, ranked_top
 from .cluster_whoosh import fix_whoosh
 from .highlight import MatchTerms, mark_all, snippet
 from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
@@ -221,7 +221,9 @@ class SearchIndex:
         searcher = self.searcher()
         # prefixes, wildcards, fuzzy terms: the OR of their terms in the whole index
         # (Whoosh would score them by what they expand to in each segment)
-        expansions = bounded_expansions(parsed.query, searcher.reader(), deadline)
+        expansions = multiterm_expansions(
+            parsed.query, searcher.reader(), deadline, MAX_QUERY_EXPANSIONS
+        )
         query = expand_multiterms(parsed.query, expansions=expansions)
         date_filter = None
         if date_from or date_to:
