@@ -52,7 +52,7 @@ from .cluster_shard import (
 from .documents import Document, Problem, read_paths
 from .engine import Hit, SearchResult, StoredDocument
 from .highlight import MatchTerms, mark_all
-from .index import IndexError_
+from .index import IndexError_, report_dict
 from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
 
 log = logging.getLogger(__name__)
@@ -768,13 +768,7 @@ class ShardedReport:
 
     def to_dict(self) -> dict:
         return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "skipped": self.skipped,
-            "problems": [str(p) for p in self.problems],
-            "seconds": round(self.seconds, 3),
+            **report_dict(self),
             "shards": [
                 {
                     "name": s["name"],

@@ -214,15 +214,20 @@ class IndexReport:
         return sum(1 for p in self.problems if p.skipped)
 
     def to_dict(self) -> dict:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "skipped": self.skipped,
-            "problems": [str(p) for p in self.problems],
-            "seconds": round(self.seconds, 3),
-        }
+        return report_dict(self)
+
+
+def report_dict(report) -> dict:
+    """What ``--json`` prints of an indexing run (an IndexReport, or a sharded run's)."""
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "skipped": report.skipped,
+        "problems": [str(p) for p in report.problems],
+        "seconds": round(report.seconds, 3),
+    }
 
 
 def _still_changed(pending, existing, report: IndexReport):
