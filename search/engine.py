@@ -233,8 +233,8 @@ class SearchIndex:
         # may skip documents that cannot reach the top, but the counts then
         # took a second, unscored pass over the same matches, which cost more
         # than the scoring it saved.)
-        scored = BudgetedSearcher(searcher, deadline).search(query, limit=None, filter=date_filter)
-        scored = scored.top_n
+        budgeted = BudgetedSearcher(searcher, deadline)
+        scored = budgeted.search(query, limit=None, filter=date_filter).top_n
         facets, total, shown = self._counts(searcher, scored, lang)
         # ties by id, not by place in the index (search/cluster_rank.py)
         top = ranked_top(shown, page * limit, lambda n: searcher.stored_fields(n)["id"])
