@@ -63,6 +63,9 @@
       });
       active = index;
       if (index >= 0) {
+        // the reader is choosing from this list: a fetch still due (the pause
+        // after the last key) must not rebuild it under the selection
+        cancel();
         input.setAttribute("aria-activedescendant", options[index].id);
         input.value = options[index].getAttribute("data-value");
         options[index].scrollIntoView({ block: "nearest" });
