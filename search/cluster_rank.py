@@ -73,22 +73,6 @@ def ranked_top(
     return out[:n]
 
 
-def top_ranked(searcher, query: Q.Query, k: int, filter=None) -> list[tuple[float, int]]:
-    """(score, docnum) of the first ``k`` matches of ``query`` in (score, id) order.
-
-    Whoosh's top-k search keeps the first documents it meets among equal
-    scores and skips the others, so one more is asked for: when it ties with
-    the k-th, the query is scored in full to see every tied document.
-    """
-    results = searcher.search(query, limit=k + 1, filter=filter)
-    items = results.top_n
-    if len(items) > k and round(items[k][0], SCORE_DECIMALS) == round(
-        items[k - 1][0], SCORE_DECIMALS
-    ):
-        items = searcher.search(query, limit=None, filter=filter).top_n
-    return ranked_top(items, k, lambda n: searcher.stored_fields(n)["id"])
-
-
 def multiterm_key(leaf: Q.Query) -> str:
     """Names a prefix/wildcard/fuzzy query by what it is (equal queries expand alike)."""
     return f"{type(leaf).__name__}:{leaf!r}"

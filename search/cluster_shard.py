@@ -35,7 +35,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from . import index as index_module
-from .cluster_rank import multiterm_expansions, top_ranked
+from .cluster_rank import multiterm_expansions
 from .documents import Document
 from .engine import Hit
 from .highlight import MatchTerms, mark_all, snippet
@@ -408,7 +408,6 @@ class ShardActor:
         self.name = name
         self.index = shard_index(path)
         self.opened = time.time()
-        self._langs = threading.local()  # each thread's searcher → documents per language
 
     async def _run(self, fn, *args):
         loop = asyncio.get_running_loop()
@@ -446,8 +445,8 @@ class ShardActor:
         return await self._run(self._rank, query, lang, date_from, date_to, k, stats, titles)
 
     def _rank(self, query, lang, date_from, date_to, k, stats, titles=False) -> dict:
-        # as SearchIndex.search: a searcher of its own over the same reader, whose
-        # weighting carries the global figures; counts unscored
+        # ranked as SearchIndex.search ranks, by a searcher of its own over the
+        # same reader whose weighting carries the cluster's global figures
         model = GlobalBM25F(self.index.weighting, stats)
         base = self.index.searcher()
         searcher = Searcher(
@@ -456,12 +455,7 @@ class ShardActor:
         date_filter = None
         if date_from or date_to:
             date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
-        page_filter = date_filter
-        if lang:
-            lang_term = Q.Term("lang", lang)
-            page_filter = Q.And([lang_term, date_filter]) if date_filter else lang_term
-        top = top_ranked(searcher, query, k, page_filter)
-        facets, total = self._counts(base, query, date_filter, lang)
+        facets, total, top = self.index.rank(searcher, base, query, k, lang, date_filter)
         hits = []
         for score, docnum in top:
             fields = searcher.stored_fields(docnum)
@@ -473,21 +467,6 @@ class ShardActor:
             "hits": hits,
             "unknown_terms": len(model.unknown),
         }
-
-    def _counts(self, searcher, query, date_filter, lang) -> tuple[dict[str, int], int]:
-        """Matches per language (under the date filter), and the total: unscored."""
-        from .query import LANG_CODES
-
-        matched = set(searcher.docs_for_query(query))
-        if date_filter is not None:
-            matched &= set(searcher.docs_for_query(date_filter))
-        cached = getattr(self._langs, "docs", None)
-        if cached is None or cached[0] is not searcher:
-            docs = {c: set(searcher.docs_for_query(Q.Term("lang", c))) for c in LANG_CODES}
-            self._langs.docs = cached = (searcher, docs)
-        facets = {code: len(matched & docs) for code, docs in cached[1].items()}
-        total = facets.get(lang, 0) if lang else len(matched)
-        return {code: n for code, n in facets.items() if n}, total
 
     # phase 3: stored fields and snippets of the hits on the page
 

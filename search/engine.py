@@ -234,10 +234,7 @@ class SearchIndex:
         # took a second, unscored pass over the same matches, which cost more
         # than the scoring it saved.)
         budgeted = BudgetedSearcher(searcher, deadline)
-        scored = budgeted.search(query, limit=None, filter=date_filter).top_n
-        facets, total, shown = self._counts(searcher, scored, lang)
-        # ties by id, not by place in the index (search/cluster_rank.py)
-        top = ranked_top(shown, page * limit, lambda n: searcher.stored_fields(n)["id"])
+        facets, total, top = self.rank(budgeted, searcher, query, page * limit, lang, date_filter)
         # the expanded query: its fuzzy terms and prefixes are not looked up again
         terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
         hits = []
@@ -273,6 +270,21 @@ class SearchIndex:
             lang=lang,
             facets=dict(sorted(facets.items())),
         )
+
+    def rank(
+        self, scorer, searcher, query: Q.Query, k: int, lang: str | None, date_filter
+    ) -> tuple[dict[str, int], int, list[tuple[float, int]]]:
+        """Matches per language, the total shown, and the first ``k`` (score, docnum).
+
+        ``scorer`` scores (this index's searcher, under a time budget or with a
+        cluster's global statistics); ``searcher`` is the index's own, for the
+        stored ids and the languages. A shard ranks its part the same way.
+        """
+        scored = scorer.search(query, limit=None, filter=date_filter).top_n
+        facets, total, shown = self._counts(searcher, scored, lang)
+        # ties by id, not by place in the index (search/cluster_rank.py)
+        top = ranked_top(shown, k, lambda n: searcher.stored_fields(n)["id"])
+        return facets, total, top
 
     def _counts(
         self, searcher, scored: list[tuple[float, int]], lang: str | None
