@@ -130,8 +130,8 @@ def _exit_on_signal(signum, frame) -> None:
 # -- several processes
 
 # Threads of all the workers together when --threads is not given: each thread opens its
-# own Whoosh searcher (~120 MB on a 10,000-article index), and beyond two a process the
-# GIL gives no more throughput, only more memory.
+# own Whoosh searcher (a few MB: the index files are mapped and shared), and beyond two a
+# process the GIL gives no more throughput.
 TOTAL_THREADS = 8
 # A worker that exits sooner than this after it started is failing at start; after
 # MAX_QUICK_EXITS of those in a row the supervisor gives up instead of looping.
