@@ -20,7 +20,6 @@ from . import index as index_module
 from .analysis import analyze as analyze_text
 from .budget import DEFAULT_TIME_BUDGET, SearchTimeout
 from .cluster_cli import register as register_cluster
-from .documents import count_inputs
 from .engine import SearchIndex, SearchResult, open_index
 from .index import IndexError_
 from .query import QueryError
@@ -149,6 +148,8 @@ def index_command(paths, prune, as_json, index_dir) -> None:
     sources = list(paths) or [index_module.seeds_dir()]
     progress = None
     if sys.stderr.isatty() and not as_json:
+        from .documents import count_inputs
+
         progress = click.progressbar(
             length=max(1, count_inputs(sources)),
             label="indexing",
