@@ -8,7 +8,6 @@ when some input was skipped), 2 on an error, with a one-line message.
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import sys
@@ -39,6 +38,13 @@ class DefaultGroup(click.Group):
         elif not args:
             args = ["--help"]
         return super().parse_args(ctx, args)
+
+
+def echo_json(value) -> None:
+    """``value`` as one line of JSON, non-ASCII letters as they are."""
+    import json  # only --json needs it
+
+    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 def fail(message: str) -> None:
@@ -131,7 +137,7 @@ def search(query, limit, page, lang, as_json, time_budget, index_dir) -> None:
         except (QueryError, SearchTimeout) as e:
             fail(str(e))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        echo_json(result.to_dict())
     else:
         print_human(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     sys.exit(EXIT_FOUND if result.total else EXIT_NOTHING)
@@ -173,7 +179,7 @@ def index_command(paths, prune, as_json, index_dir) -> None:
     for problem in report.problems:
         click.echo(f"skipped {problem}" if problem.skipped else f"warning {problem}", err=True)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        echo_json(report.to_dict())
     else:
         click.echo(
             f"{target}: {report.added} added, {report.updated} updated, "
@@ -195,7 +201,7 @@ def analyze(text, lang, as_json) -> None:
     """Show each token of TEXT: offsets, script and the terms it yields."""
     result = analyze_text(" ".join(text), lang)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
+        echo_json(result)
         return
     click.echo(f"language: {result['lang']}")
     rows = [("token", "offsets", "script", "lang", "exact", "stem", "key")]
@@ -288,7 +294,7 @@ def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json)
     except (OSError, ValueError) as e:
         fail(f"cannot score the run: {e}")
     if as_json:
-        click.echo(json.dumps(figures))
+        echo_json(figures)
         return
     for name, value in figures.items():
         shown = f"{value:.4f}" if isinstance(value, float) else str(value)
