@@ -29,7 +29,13 @@ top 10 (or 11-20) with an HTML snippet of the text:
 ours; keep FTS5 in, the reference of the same run). Then the whole
 ``search-cli "tungsten"`` process on the default index, beside
 ``python -c "import icu, whoosh"``: ``--cli-runs`` timed runs after
-``--cli-warmups``, the two interleaved, medians compared.
+``--cli-warmups``, the two interleaved, medians compared (wall and CPU time).
+``--cli-only`` measures just that; ``--cli-python PATH`` times another
+install's (e.g. a regular, non-editable one: ``pip install .`` in a second
+virtualenv), whose default index is in its user's cache:
+
+    python bench/query.py --cli-only --cli-runs 20
+    python bench/query.py --cli-only --cli-python /tmp/venv-regular/bin/python
 """
 
 from __future__ import annotations
