@@ -609,6 +609,9 @@ def time_process(cmd: list[str], env: dict, cwd: Path) -> tuple[float, float]:
     return seconds, cpu
 
 
+LEFT_OUT_OF_CLI_ENV = ("SEARCH_INDEX", "PYTHONDONTWRITEBYTECODE")
+
+
 def measure_cli(warmups: int, runs: int, python: Path | None = None) -> dict:
     """The three processes of ``python``'s install (default: this one), interleaved.
 
@@ -616,7 +619,9 @@ def measure_cli(warmups: int, runs: int, python: Path | None = None) -> dict:
     would import the checkout's package whatever ``python`` has installed.
     """
     python = python or Path(sys.executable)
-    env = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX"}  # the default index
+    # the default index; and each module's bytecode cached as it is for users (with
+    # PYTHONDONTWRITEBYTECODE, an editable install compiles our modules every run)
+    env = {k: v for k, v in os.environ.items() if k not in LEFT_OUT_OF_CLI_ENV}
     commands = {
         "cli": [*cli_command(python), "tungsten"],
         "imports": [str(python), "-c", "import icu, whoosh"],
