@@ -610,6 +610,22 @@ def time_process(cmd: list[str], env: dict, cwd: Path) -> tuple[float, float]:
 
 
 LEFT_OUT_OF_CLI_ENV = ("SEARCH_INDEX", "PYTHONDONTWRITEBYTECODE")
+# pip records an editable install in the distribution's direct_url.json (PEP 610)
+INSTALL_KIND = (
+    "import importlib.metadata as m, json\n"
+    "d = m.distribution('multilingual-news-search')\n"
+    "url = json.loads(d.read_text('direct_url.json') or '{}')\n"
+    "print('editable' if url.get('dir_info', {}).get('editable') else 'regular')\n"
+)
+
+
+def install_kind(python: Path, cwd: Path) -> str:
+    """``editable`` or ``regular``: how ``python``'s environment has the package (run
+    outside the checkout, whose own egg-info would answer instead)."""
+    done = subprocess.run(
+        [str(python), "-c", INSTALL_KIND], capture_output=True, text=True, cwd=cwd
+    )
+    return done.stdout.strip() or "unknown"
 
 
 def measure_cli(warmups: int, runs: int, python: Path | None = None) -> dict:
@@ -630,6 +646,7 @@ def measure_cli(warmups: int, runs: int, python: Path | None = None) -> dict:
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory(prefix="cli-bench-") as cwd:
+        kind = install_kind(python, Path(cwd))
         time_process(commands["cli"], env, Path(cwd))  # builds the default index if missing
         for round_ in range(warmups + runs):
             for name, cmd in commands.items():  # interleaved: the same noise for all
@@ -639,6 +656,7 @@ def measure_cli(warmups: int, runs: int, python: Path | None = None) -> dict:
                     cpu[name].append(cpu_seconds)
     return {
         "python": str(python),
+        "install": kind,
         "commands": {k: " ".join(v) for k, v in commands.items()},
         "seconds": times,
         "cpu_seconds": cpu,
@@ -652,7 +670,7 @@ def cli_report(result: dict, warmups: int, runs: int) -> str:
     labels = {
         "cli": '`search-cli "tungsten"` (default index)',
         "imports": '`python -c "import icu, whoosh"`',
-        "ours-imports": '`python -c "import search.cli"` (where the time goes)',
+        "ours-imports": '`python -c "import search.cli"` (imports only, collector on)',
     }
     rows = [
         [label, fmt(med[name]), fmt_ratio(ratio(med[name], med["imports"]))]
@@ -662,7 +680,8 @@ def cli_report(result: dict, warmups: int, runs: int) -> str:
     verdict = _met(share is not None and share <= TARGET_CLI)
     return "\n\n".join(
         [
-            f"Whole processes of `{result['python']}`'s install, run from an empty folder; "
+            f"Whole processes, the package's {result['install']} install, run from an empty "
+            "folder; "
             f"median of {runs} runs after {warmups} warm-ups, interleaved; "
             f"measured {datetime.datetime.now().isoformat(timespec='seconds')}.",
             markdown_table(
