@@ -33,7 +33,7 @@ class DefaultGroup(click.Group):
     default_command = "search"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = [self.default_command, *args]
         elif not args:
             args = ["--help"]

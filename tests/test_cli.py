@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 
 from helpers import SEEDS, run_cli
 
@@ -107,3 +108,9 @@ def test_entry_point_runs_the_command_with_the_collector_on_and_the_imports_froz
     seen = json.loads(done.stdout)
     assert seen["enabled"] is True
     assert seen["frozen"] > 10_000  # Whoosh's, click's and our modules' objects
+
+
+def test_version_is_an_option_not_a_query():
+    done = run_cli("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("version " + version("multilingual-news-search"))
