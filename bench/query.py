@@ -29,7 +29,13 @@ top 10 (or 11-20) with an HTML snippet of the text:
 ours; keep FTS5 in, the reference of the same run). Then the whole
 ``search-cli "tungsten"`` process on the default index, beside
 ``python -c "import icu, whoosh"``: ``--cli-runs`` timed runs after
-``--cli-warmups``, the two interleaved, medians compared.
+``--cli-warmups``, the two interleaved, medians compared (wall and CPU time).
+``--cli-only`` measures just that; ``--cli-python PATH`` times another
+install's (e.g. a regular, non-editable one: ``pip install .`` in a second
+virtualenv), whose default index is in its user's cache:
+
+    python bench/query.py --cli-only --cli-runs 20
+    python bench/query.py --cli-only --cli-python /tmp/venv-regular/bin/python
 """
 
 from __future__ import annotations
@@ -40,8 +46,10 @@ import json
 import math
 import os
 import re
+import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -583,52 +591,102 @@ def mix_table(engines: list[Engine], timings: dict[str, Timings], mix: list[Benc
 # --------------------------------------------------------------------------
 
 
-def cli_command() -> list[str]:
-    script = Path(sys.executable).with_name("search-cli")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "search"]
+def cli_command(python: Path) -> list[str]:
+    script = python.with_name("search-cli")
+    return [str(script)] if script.exists() else [str(python), "-m", "search"]
 
 
-def time_process(cmd: list[str], env: dict) -> float:
+def time_process(cmd: list[str], env: dict, cwd: Path) -> tuple[float, float]:
+    """The wall and CPU seconds (user + system) of one run of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr.strip()}")
-    return seconds
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu
 
 
-def measure_cli(warmups: int, runs: int) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX"}  # the default index
+LEFT_OUT_OF_CLI_ENV = ("SEARCH_INDEX", "PYTHONDONTWRITEBYTECODE")
+# pip records an editable install in the distribution's direct_url.json (PEP 610)
+INSTALL_KIND = (
+    "import importlib.metadata as m, json\n"
+    "d = m.distribution('multilingual-news-search')\n"
+    "url = json.loads(d.read_text('direct_url.json') or '{}')\n"
+    "print('editable' if url.get('dir_info', {}).get('editable') else 'regular')\n"
+)
+
+
+def install_kind(python: Path, cwd: Path) -> str:
+    """``editable`` or ``regular``: how ``python``'s environment has the package (run
+    outside the checkout, whose own egg-info would answer instead)."""
+    done = subprocess.run(
+        [str(python), "-c", INSTALL_KIND], capture_output=True, text=True, cwd=cwd
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def measure_cli(warmups: int, runs: int, python: Path | None = None) -> dict:
+    """The three processes of ``python``'s install (default: this one), interleaved.
+
+    They run from an empty folder: in the checkout, ``python -c "import search.cli"``
+    would import the checkout's package whatever ``python`` has installed.
+    """
+    python = python or Path(sys.executable)
+    # the default index; and each module's bytecode cached as it is for users (with
+    # PYTHONDONTWRITEBYTECODE, an editable install compiles our modules every run)
+    env = {k: v for k, v in os.environ.items() if k not in LEFT_OUT_OF_CLI_ENV}
     commands = {
-        "cli": [*cli_command(), "tungsten"],
-        "imports": [sys.executable, "-c", "import icu, whoosh"],
-        "ours-imports": [sys.executable, "-c", "import search.cli"],
+        "cli": [*cli_command(python), "tungsten"],
+        "imports": [str(python), "-c", "import icu, whoosh"],
+        "ours-imports": [str(python), "-c", "import search.cli"],
     }
-    time_process(commands["cli"], env)  # builds the default index if it is missing
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for round_ in range(warmups + runs):
-        for name, cmd in commands.items():  # interleaved: the same noise for all
-            seconds = time_process(cmd, env)
-            if round_ >= warmups:
-                times[name].append(seconds)
-    return {"commands": {k: " ".join(v) for k, v in commands.items()}, "seconds": times}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory(prefix="cli-bench-") as cwd:
+        kind = install_kind(python, Path(cwd))
+        time_process(commands["cli"], env, Path(cwd))  # builds the default index if missing
+        for round_ in range(warmups + runs):
+            for name, cmd in commands.items():  # interleaved: the same noise for all
+                seconds, cpu_seconds = time_process(cmd, env, Path(cwd))
+                if round_ >= warmups:
+                    times[name].append(seconds)
+                    cpu[name].append(cpu_seconds)
+    return {
+        "python": str(python),
+        "install": kind,
+        "commands": {k: " ".join(v) for k, v in commands.items()},
+        "seconds": times,
+        "cpu_seconds": cpu,
+    }
 
 
 def cli_report(result: dict, warmups: int, runs: int) -> str:
     med = {name: median(values) * 1000 for name, values in result["seconds"].items()}
+    cpu = {name: median(values) * 1000 for name, values in result["cpu_seconds"].items()}
     share = ratio(med["cli"], med["imports"])
+    labels = {
+        "cli": '`search-cli "tungsten"` (default index)',
+        "imports": '`python -c "import icu, whoosh"`',
+        "ours-imports": '`python -c "import search.cli"` (imports only, collector on)',
+    }
     rows = [
-        ['`search-cli "tungsten"` (default index)', fmt(med["cli"]), fmt_ratio(share)],
-        ['`python -c "import icu, whoosh"`', fmt(med["imports"]), "1.00×"],
-        ['`python -c "import search.cli"` (where the time goes)', fmt(med["ours-imports"])]
-        + [fmt_ratio(ratio(med["ours-imports"], med["imports"]))],
+        [label, fmt(med[name]), fmt_ratio(ratio(med[name], med["imports"]))]
+        + [fmt(cpu[name]), fmt_ratio(ratio(cpu[name], cpu["imports"]))]
+        for name, label in labels.items()
     ]
     verdict = _met(share is not None and share <= TARGET_CLI)
     return "\n\n".join(
         [
-            f"Whole processes, median of {runs} runs after {warmups} warm-ups, interleaved; "
+            f"Whole processes, the package's {result['install']} install, run from an empty "
+            "folder; "
+            f"median of {runs} runs after {warmups} warm-ups, interleaved; "
             f"measured {datetime.datetime.now().isoformat(timespec='seconds')}.",
-            markdown_table(["process", "median ms", "÷ import icu, whoosh"], rows),
+            markdown_table(
+                ["process", "median ms", "÷ import icu, whoosh", "CPU ms", "CPU ÷"], rows
+            ),
             markdown_table(
                 ["target", "measured", ""],
                 [['`search-cli "tungsten"` ≤ 3× the imports', fmt_ratio(share), verdict]],
@@ -642,7 +700,7 @@ def cli_report(result: dict, warmups: int, runs: int) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, action="append", required=True)
+    parser.add_argument("--docs", type=int, action="append", default=[])
     parser.add_argument("--out", type=Path, default=OUT, help="where bench/index.py put them")
     parser.add_argument("--write", type=Path, help="BENCHMARKS.md to write the tables into")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each query")
@@ -657,7 +715,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cli-warmups", type=int, default=2)
     parser.add_argument("--cli-runs", type=int, default=10)
     parser.add_argument("--no-cli", action="store_true", help="leave out the search-cli timing")
-    return parser.parse_args(argv)
+    parser.add_argument("--cli-only", action="store_true", help="only the search-cli timing")
+    parser.add_argument(
+        "--cli-python",
+        type=Path,
+        help="the interpreter whose install's search-cli to time, e.g. a non-editable one "
+        "(default: this one)",
+    )
+    args = parser.parse_args(argv)
+    if not args.docs and not args.cli_only:
+        parser.error("--docs is required (unless --cli-only)")
+    if args.cli_only:
+        args.docs = []
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -676,7 +746,7 @@ def main(argv: list[str] | None = None) -> int:
             if docs == MIX_DOCS:  # the mix is the same at every size; its hits are not
                 write_between_markers(args.write, "speed-query-mix", mix_text)
     if not args.no_cli:
-        result = measure_cli(args.cli_warmups, args.cli_runs)
+        result = measure_cli(args.cli_warmups, args.cli_runs, args.cli_python)
         text = cli_report(result, args.cli_warmups, args.cli_runs)
         print(f"\n## search-cli\n\n{text}\n")
         if args.write:

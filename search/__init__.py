@@ -12,12 +12,52 @@ Whoosh index) → :mod:`search.query` (what the reader typed → a query) →
 ...     print(result.results[0].id, result.results[0].snippet)
 """
 
-from .budget import SearchTimeout
-from .documents import Document, Problem, read_paths
-from .engine import Hit, SearchIndex, SearchResult, StoredDocument, open_index
-from .index import IndexError_ as IndexError_
-from .index import IndexReport, default_index_dir, update
-from .query import QueryError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+# Each public name, and the module it comes from. They are imported when first
+# asked for (PEP 562), not here: ``search-cli "QUERY"`` imports ``search.cli``
+# and, opening an index, ``search.index``, and each of those imports this
+# package first; neither needs the document reader nor the writer.
+_EXPORTS = {
+    "SearchTimeout": "budget",
+    "Document": "documents",
+    "Problem": "documents",
+    "read_paths": "documents",
+    "Hit": "engine",
+    "SearchIndex": "engine",
+    "SearchResult": "engine",
+    "StoredDocument": "engine",
+    "open_index": "engine",
+    "IndexError_": "index",
+    "IndexReport": "index",
+    "default_index_dir": "index",
+    "update": "index",
+    "QueryError": "query",
+}
+
+if TYPE_CHECKING:
+    from .budget import SearchTimeout
+    from .documents import Document, Problem, read_paths
+    from .engine import Hit, SearchIndex, SearchResult, StoredDocument, open_index
+    from .index import IndexError_, IndexReport, default_index_dir, update
+    from .query import QueryError
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "Document",

@@ -8,7 +8,6 @@ when some input was skipped), 2 on an error, with a one-line message.
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import sys
@@ -20,7 +19,6 @@ from . import index as index_module
 from .analysis import analyze as analyze_text
 from .budget import DEFAULT_TIME_BUDGET, SearchTimeout
 from .cluster_cli import register as register_cluster
-from .documents import count_inputs
 from .engine import SearchIndex, SearchResult, open_index
 from .index import IndexError_
 from .query import QueryError
@@ -35,11 +33,18 @@ class DefaultGroup(click.Group):
     default_command = "search"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = [self.default_command, *args]
         elif not args:
             args = ["--help"]
         return super().parse_args(ctx, args)
+
+
+def echo_json(value) -> None:
+    """``value`` as one line of JSON, non-ASCII letters as they are."""
+    import json  # only --json needs it
+
+    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 def fail(message: str) -> None:
@@ -132,7 +137,7 @@ def search(query, limit, page, lang, as_json, time_budget, index_dir) -> None:
         except (QueryError, SearchTimeout) as e:
             fail(str(e))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        echo_json(result.to_dict())
     else:
         print_human(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     sys.exit(EXIT_FOUND if result.total else EXIT_NOTHING)
@@ -149,6 +154,8 @@ def index_command(paths, prune, as_json, index_dir) -> None:
     sources = list(paths) or [index_module.seeds_dir()]
     progress = None
     if sys.stderr.isatty() and not as_json:
+        from .documents import count_inputs
+
         progress = click.progressbar(
             length=max(1, count_inputs(sources)),
             label="indexing",
@@ -172,7 +179,7 @@ def index_command(paths, prune, as_json, index_dir) -> None:
     for problem in report.problems:
         click.echo(f"skipped {problem}" if problem.skipped else f"warning {problem}", err=True)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        echo_json(report.to_dict())
     else:
         click.echo(
             f"{target}: {report.added} added, {report.updated} updated, "
@@ -194,7 +201,7 @@ def analyze(text, lang, as_json) -> None:
     """Show each token of TEXT: offsets, script and the terms it yields."""
     result = analyze_text(" ".join(text), lang)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
+        echo_json(result)
         return
     click.echo(f"language: {result['lang']}")
     rows = [("token", "offsets", "script", "lang", "exact", "stem", "key")]
@@ -287,7 +294,7 @@ def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json)
     except (OSError, ValueError) as e:
         fail(f"cannot score the run: {e}")
     if as_json:
-        click.echo(json.dumps(figures))
+        echo_json(figures)
         return
     for name, value in figures.items():
         shown = f"{value:.4f}" if isinstance(value, float) else str(value)

@@ -15,13 +15,18 @@ the ``cluster`` extra.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 
 import click
 
 EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
+
+
+def _echo_json(value) -> None:
+    from .cli import echo_json
+
+    echo_json(value)
 
 
 def _fail(message: str) -> None:
@@ -109,7 +114,7 @@ def search_on_cluster(
         except QueryError as e:
             _fail(str(e))
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        _echo_json(result.to_dict())
     else:
         print_human(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     if result.partial:
@@ -138,7 +143,7 @@ def index_on_cluster(paths, prune, as_json, index_dir, cluster, shard_root, shar
     for problem in report.problems:
         click.echo(f"skipped {problem}" if problem.skipped else f"warning {problem}", err=True)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        _echo_json(report.to_dict())
     else:
         for s in report.shards:
             r = s["report"]
@@ -246,7 +251,7 @@ def status_command(cluster, shard_root, as_json) -> None:
     except IndexError_ as e:
         _fail(str(e))
     if as_json:
-        click.echo(json.dumps(status, ensure_ascii=False))
+        _echo_json(status)
         sys.exit(EXIT_ERROR if status["missing_shards"] else EXIT_FOUND)
     click.echo(f"scheduler {status['scheduler']}")
     click.echo(

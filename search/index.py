@@ -8,27 +8,20 @@ see the old state or the new one, never a half-written one.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
-import hashlib
-import multiprocessing
 import os
-import queue
-import shutil
-import signal
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.index import LockError
-from whoosh.multiproc import MpWriter
 from whoosh.system import pack_uint
 
 from .analysis import (
@@ -38,9 +31,14 @@ from .analysis import (
     key_analyzer,
     stem_analyzer,
 )
-from .documents import Document, Problem, read_paths, title_from_body
 from .storage import read_segments_in_place
-from .writer import FastSegmentWriter, FastSubWriterTask
+
+if TYPE_CHECKING:
+    from .documents import Document, Problem
+
+# A search imports this module (the schema names AnalyzedText), so what only
+# writing needs is imported where it is used: the document reader, the segment
+# writer, and the writer processes with multiprocessing (search/parallel_writer.py).
 
 # every searcher of every index reads the mapped segment files, never a copy
 read_segments_in_place()
@@ -145,6 +143,8 @@ def document_fields(doc: Document) -> dict:
     The title and body are parts of one LangText, so the analysis runs once
     per document, in whichever process indexes it.
     """
+    from .documents import title_from_body
+
     both = LangText(doc.title + "\n" + doc.text, doc.lang)
     body = LangText(doc.text, doc.lang, whole=both, offset=len(doc.title) + 1)
     # A title made from the body's first sentence is a title for the title
@@ -263,6 +263,8 @@ def update(
     Pruning removes the documents whose file no longer exists, and those of
     a file read now that no longer holds them (a line gone from a JSONL file).
     """
+    from .documents import read_paths
+
     return write_documents(index_dir, read_paths(paths), prune=prune, on_document=on_document)
 
 
@@ -282,137 +284,23 @@ def indexing_processes() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
-# Linux's prctl(2) option: a signal the kernel sends a process when its parent ends.
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """In a writer process: ends it when the run that forked it ends, however that ends.
-
-    A SIGKILLed run cannot stop its writer processes, and they would wait on their job
-    queue for good, holding the write lock they inherited. The kernel sends SIGKILL
-    instead (Linux); elsewhere a thread watches the parent. The signal comes when the
-    forking *thread* ends: the run forks and joins its writers in one call, one thread.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        watched_by_kernel = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not Linux
-        watched_by_kernel = False
-    if not watched_by_kernel:
-        threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True).start()
-    # the run may have ended between fork and prctl: then no signal will come
-    if os.getppid() != parent_pid:
-        os._exit(1)
-
-
-def _exit_when_orphaned(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def _run_writer(storage, indexname, jobs, results, kwargs, multisegment, parent_pid, errors):
-    """A writer process (search/writer.py's segment writer), which dies with the run and
-    tells it why it failed.
-
-    Ctrl-C reaches the whole process group: the run decides, and ends its writers.
-    """
-    _die_with_parent(parent_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        FastSubWriterTask(storage, indexname, jobs, results, kwargs, multisegment).run()
-    except BaseException as e:
-        # to the run, which raises it, instead of a traceback on stderr
-        errors.put((getattr(e, "errno", None), getattr(e, "strerror", None), repr(e)))
-        os._exit(1)
-
-
-# Forked writers inherit the run's write lock and are its children, which _die_with_parent
-# relies on (Python 3.14 starts processes from a server process by default on Linux).
-WRITER_START = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-
-
-class _JobQueue:
-    """The writers' job queue as the run puts to it: it stops waiting when a writer died."""
-
-    def __init__(self, jobs, check: Callable[[], None]):
-        self.jobs, self.check = jobs, check
-
-    def put(self, job) -> None:
-        while True:
-            self.check()
-            with contextlib.suppress(queue.Full):
-                self.jobs.put(job, timeout=0.5)
-                return
-
-
-class _ParallelWriter(MpWriter):
-    """Whoosh's MpWriter with our segment writer in each process, made safe to kill and
-    to fail.
-
-    Its writer processes die with the run (no lock left behind by a SIGKILL); a writer
-    that fails (a full disk) fails the run before it commits, instead of its documents
-    being left out of the commit; cancelling ends the writers before their files go.
-    """
-
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, start_method=WRITER_START, **kwargs)
-        self.errors = self._mpctx.SimpleQueue()
-        self.jobs = self.jobqueue
-        self.jobqueue = _JobQueue(self.jobs, self._check_writers)
-
-    def _new_task(self):
-        args = (self.storage, self.indexname, self.jobs, self.resultqueue)
-        args += (self.subargs, self.multisegment, os.getpid(), self.errors)
-        task = self._mpctx.Process(target=_run_writer, args=args)
-        task.start()
-        self.tasks.append(task)
-        return task
-
-    def _check_writers(self) -> None:
-        """Raises what made a writer process fail, if one did."""
-        failed = [task.exitcode for task in self.tasks if task.exitcode not in (None, 0)]
-        if not failed:
-            return
-        if self.errors.empty():  # killed (out of memory?): it could not say why
-            code = failed[0]
-            cause = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-        else:
-            code, strerror, cause = self.errors.get()
-            if code is not None:  # a full disk, a refused write: a storage error like any
-                raise OSError(code, strerror)
-        raise IndexError_(
-            f"an indexing process writing to {self.storage.folder} failed ({cause}); "
-            "the index is as it was before this run"
-        )
-
-    def _commit_toc(self, segments) -> None:
-        # every writer has been joined: commit only if each wrote its segment
-        self._check_writers()
-        super()._commit_toc(segments)
-
-    def cancel(self) -> None:
-        for task in self.tasks:
-            if task.is_alive():
-                task.kill()
-            task.join()
-        super().cancel()
-
-
 def _open_writer(ix: whoosh_index.Index, index_dir: Path, procs: int):
     """One writer, or one per core writing a segment each (analysis included)."""
     try:
         if procs > 1:
             # each process keeps its own segment: merging them would cost as
             # much again; Whoosh merges small segments on later commits
-            return _ParallelWriter(
+            from .parallel_writer import ParallelWriter
+
+            return ParallelWriter(
                 ix,
                 procs=procs,
                 multisegment=True,
                 limitmb=WRITER_LIMIT_MB,
                 timeout=WRITE_LOCK_TIMEOUT,
             )
+        from .writer import FastSegmentWriter
+
         return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, timeout=WRITE_LOCK_TIMEOUT)
     except LockError:
         raise IndexError_(
@@ -442,6 +330,8 @@ def write_documents(
     ``items`` may carry Problems (input that was not read): they are counted
     and reported, never indexed.
     """
+    from .documents import Problem
+
     started = time.perf_counter()
     index_dir = Path(index_dir)
     ix = open_dir(index_dir) if exists(index_dir) else create(index_dir)
@@ -552,23 +442,64 @@ def default_index_dir() -> Path:
 
 
 def seeds_fingerprint(folder: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha1(INDEX_FORMAT.encode())
     for file in sorted(folder.glob("*.txt")):
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
+def seeds_signature(folder: Path) -> str:
+    """Each seed's name, size and modification time (and the index format), as one line.
+
+    Cheap where the fingerprint reads every seed: when it is what it was at the
+    last check, the seeds are taken as unchanged (as ``make`` and ``git status``
+    take a file whose size and time have not moved).
+    """
+    stats = []
+    for file in sorted(folder.glob("*.txt")):
+        st = file.stat()
+        stats.append((file.name, st.st_size, st.st_mtime_ns))
+    return repr((INDEX_FORMAT, stats))
+
+
 FINGERPRINT_FILE = "SEEDS"
+# The fingerprint again, with the seeds' signature when it was last confirmed: a
+# file of its own, so that SEEDS stays what every version reads and writes.
+SIGNATURE_FILE = "SEEDS.stat"
+
+
+def _seeds_unchanged(index_dir: Path, signature: str) -> bool:
+    """True when the seeds' signature is the one recorded with the index's fingerprint."""
+    try:
+        fingerprint = (index_dir / FINGERPRINT_FILE).read_text().strip()
+        recorded = (index_dir / SIGNATURE_FILE).read_text().split("\n", 1)
+    except OSError:
+        return False
+    return bool(fingerprint) and recorded == [fingerprint, signature + "\n"]
+
+
+def _record_signature(index_dir: Path, fingerprint: str, signature: str) -> None:
+    with contextlib.suppress(OSError):  # a read-only index is checked by hashing each time
+        (index_dir / SIGNATURE_FILE).write_text(f"{fingerprint}\n{signature}\n")
 
 
 def ensure_seeded(index_dir: Path, seeds: Path | None = None) -> IndexReport | None:
     """Builds or refreshes an index of the seeds; None when it was up to date."""
     seeds = seeds or seeds_dir()
+    signature = seeds_signature(seeds)
+    if _seeds_unchanged(index_dir, signature) and exists(index_dir):
+        return None
     fingerprint = seeds_fingerprint(seeds)
     marker = index_dir / FINGERPRINT_FILE
     if exists(index_dir) and marker.exists() and marker.read_text().strip() == fingerprint:
+        # the same seeds with other times (a fresh checkout, or no signature yet)
+        _record_signature(index_dir, fingerprint, signature)
         return None
     if exists(index_dir) and index_format(index_dir) != INDEX_FORMAT:
+        import shutil
+
         # built by another version of the analysis: its terms cannot be trusted
         # (the folder's own files, such as a checkout's .gitkeep, stay)
         for child in index_dir.iterdir():
@@ -576,4 +507,5 @@ def ensure_seeded(index_dir: Path, seeds: Path | None = None) -> IndexReport | N
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
     report = update(index_dir, [seeds], prune=True)
     marker.write_text(fingerprint + "\n")
+    _record_signature(index_dir, fingerprint, signature)
     return report

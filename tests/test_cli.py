@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from importlib.metadata import version
 
 from helpers import SEEDS, run_cli
 
@@ -85,3 +88,29 @@ def test_analyze_shows_terms_per_stream():
     assert second["terms"]["key"] == "tngstn" and second["script"] == "arabic"
     table = run_cli("analyze", "टंगस्टन")
     assert "tngstn" in table.stdout and "devanagari" in table.stdout
+
+
+def test_entry_point_runs_the_command_with_the_collector_on_and_the_imports_frozen():
+    # serve and index run for long: their cycles must still be collected; the
+    # modules imported before the command are frozen, never walked again.
+    driver = (
+        "import gc, json, search.cli\n"
+        "seen = {}\n"
+        "def command():\n"
+        "    seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())\n"
+        "search.cli.main = command\n"
+        "from search.__main__ import run\n"
+        "run()\n"
+        "print(json.dumps(seen))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["enabled"] is True
+    assert seen["frozen"] > 10_000  # Whoosh's, click's and our modules' objects
+
+
+def test_version_is_an_option_not_a_query():
+    done = run_cli("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("version " + version("multilingual-news-search"))

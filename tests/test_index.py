@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -93,6 +94,39 @@ def test_default_index_is_built_from_seeds_and_refreshed(tmp_path, monkeypatch):
     refreshed = index_module.ensure_seeded(index_dir, seeds)
     assert (refreshed.added, refreshed.removed) == (1, 1)
     assert sorted(search_ids(index_dir, "tungsten")) == ["004_a9852c1cd0dd4442", "005_new"]
+
+
+def test_unchanged_seeds_are_not_read_again(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    index_dir = tmp_path / "default-index"
+    index_module.ensure_seeded(index_dir, seeds)
+
+    def no_hashing(folder):
+        raise AssertionError("the seeds were read although their sizes and times had not moved")
+
+    with monkeypatch.context() as m:
+        m.setattr(index_module, "seeds_fingerprint", no_hashing)
+        assert index_module.ensure_seeded(index_dir, seeds) is None
+
+
+def test_seeds_with_new_times_are_hashed_and_a_same_size_change_is_found(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    index_dir = tmp_path / "default-index"
+    index_module.ensure_seeded(index_dir, seeds)
+    persian = seeds / "004_a9852c1cd0dd4442.txt"
+    # touched, same content (a fresh checkout): hashed, found unchanged, not rebuilt
+    os.utime(persian, ns=(persian.stat().st_atime_ns, persian.stat().st_mtime_ns + 10**9))
+    assert index_module.ensure_seeded(index_dir, seeds) is None
+    # a word replaced by another of the same length in bytes: the size stays, the time moves
+    text = persian.read_text(encoding="utf-8")
+    changed = text.replace("تنگستن", "تنگسپن")
+    assert len(changed.encode()) == len(text.encode()) and changed != text
+    persian.write_text(changed, encoding="utf-8")
+    refreshed = index_module.ensure_seeded(index_dir, seeds)
+    assert refreshed is not None and refreshed.updated == 1
+    assert search_ids(index_dir, "تنگسپن") == ["004_a9852c1cd0dd4442"]
 
 
 def test_default_index_of_an_older_format_is_rebuilt_keeping_its_dotfiles(tmp_path):

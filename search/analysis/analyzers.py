@@ -47,14 +47,22 @@ def normalize_chain() -> TermChain:
     )
 
 
+def after_exact_stem_chain(stemmers: str = DEFAULT_STEMMERS) -> TermChain:
+    """What makes the stem of a word's ``exact`` term."""
+    return StopFilter(STOPWORDS) | LanguageStemFilter(stemmers)
+
+
+def after_exact_key_chain() -> TermChain:
+    """What makes the cross-script key of a word's ``exact`` term."""
+    return StopFilter(STOPWORDS) | ArabicArticleFilter() | CrossScriptKeyFilter()
+
+
 def stem_chain(stemmers: str = DEFAULT_STEMMERS) -> TermChain:
-    return normalize_chain() | StopFilter(STOPWORDS) | LanguageStemFilter(stemmers)
+    return normalize_chain() | after_exact_stem_chain(stemmers)
 
 
 def key_chain() -> TermChain:
-    return (
-        normalize_chain() | StopFilter(STOPWORDS) | ArabicArticleFilter() | CrossScriptKeyFilter()
-    )
+    return normalize_chain() | after_exact_key_chain()
 
 
 def exact_analyzer() -> CompositeAnalyzer:
@@ -200,6 +208,10 @@ class Analysis:
         self.exact = normalize_chain()
         self.stem = stem_chain(stemmers)
         self.key = key_chain()
+        # stem and key both start with exact's normalisation: the streams of a
+        # text's words take it from exact instead of normalising each word thrice
+        self._stem_of_exact = after_exact_stem_chain(stemmers)
+        self._key_of_exact = after_exact_key_chain()
         self.stemmers = stemmers
         self._terms: dict[tuple[str, str | None], tuple[str, str, str]] = {}
         self._chunks: dict[str | None, ChunkTerms] = {}
@@ -215,16 +227,19 @@ class Analysis:
             surface = text[start:end]
             terms = cache.get((surface, lang))
             if terms is None:
-                terms = (
-                    self.exact.apply(surface, lang),
-                    self.stem.apply(surface, lang),
-                    self.key.apply(surface, lang),
-                )
+                terms = self.word_terms(surface, lang)
                 if len(cache) >= self.max_cache:
                     cache.clear()
                 cache[(surface, lang)] = terms
             out.append(terms)
         return out
+
+    def word_terms(self, surface: str, lang: str | None) -> tuple[str, str, str]:
+        """(exact, stem, key) of one word: what ``exact``, ``stem`` and ``key`` give."""
+        exact = self.exact.apply(surface, lang)
+        if not exact:
+            return "", "", ""
+        return exact, self._stem_of_exact.apply(exact, lang), self._key_of_exact.apply(exact, lang)
 
     def chunk_words(
         self, chunks: list[str], lang: str | None
@@ -277,17 +292,8 @@ class Analysis:
         out = []
         for start, end in word_spans(text):
             surface = text[start:end]
-            out.append(
-                AnalyzedToken(
-                    surface,
-                    start,
-                    end,
-                    token_script(surface),
-                    self.exact.apply(surface, lang),
-                    self.stem.apply(surface, lang),
-                    self.key.apply(surface, lang),
-                )
-            )
+            exact, stem, key = self.word_terms(surface, lang)
+            out.append(AnalyzedToken(surface, start, end, token_script(surface), exact, stem, key))
         return out
 
     def query_keys(self, surface: str) -> list[str]:
