@@ -18,9 +18,10 @@ from whoosh import query as Q
 from . import bm25
 from . import index as index_module
 from .analysis import token_script
-from .budget import MAX_QUERY_EXPANSIONS, BudgetedSearcher, Deadline
+from .budget import MAX_QUERY_EXPANSIONS, Deadline
 from .cluster_rank import expand_multiterms, multiterm_expansions, ranked_top
 from .cluster_whoosh import fix_whoosh
+from .collect import leading, scored_matches
 from .highlight import MatchTerms, mark_all, snippet
 from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
 
@@ -233,11 +234,14 @@ class SearchIndex:
         # may skip documents that cannot reach the top, but the counts then
         # took a second, unscored pass over the same matches, which cost more
         # than the scoring it saved.)
-        budgeted = BudgetedSearcher(searcher, deadline)
-        scored = budgeted.search(query, limit=None, filter=date_filter).top_n
+        scored = scored_matches(searcher, query, deadline, filter=date_filter)
         facets, total, shown = self._counts(searcher, scored, lang)
         # ties by id, not by place in the index (search/cluster_rank.py)
-        top = ranked_top(shown, page * limit, lambda n: searcher.stored_fields(n)["id"])
+        top = ranked_top(
+            leading(shown, page * limit),
+            page * limit,
+            lambda n: searcher.stored_fields(n)["id"],
+        )
         # the expanded query: its fuzzy terms and prefixes are not looked up again
         terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
         hits = []
