@@ -15,6 +15,7 @@ from search import open_index, update
 from search.budget import Deadline
 from search.cluster_rank import ranked_top
 from search.collect import leading, scored_matches
+from search.phrase import Phrase, ScoredListMatcher
 
 
 def _generated_docs(n_docs: int) -> list[dict]:
@@ -89,3 +90,65 @@ def test_ties_past_the_nth_are_kept():
     items = [(1.0, 5), (2.0, 1), (1.0, 3), (1.0 + 1e-12, 4), (0.5, 2)]
     assert leading(items, 2) == [(2.0, 1), (1.0 + 1e-12, 4), (1.0, 3), (1.0, 5)]
     assert leading(items, 9) == sorted(items, key=lambda i: (-i[0], i[1]))
+
+
+def _as_whooshs(query):
+    """The query with each of our phrases as Whoosh's own Phrase."""
+
+    def swap(node):
+        if isinstance(node, Phrase):
+            return Q.Phrase(node.fieldname, node.words, slop=node.slop, boost=node.boost)
+        return node
+
+    return query.accept(swap)
+
+
+def test_phrases_match_and_score_as_whooshs(generated):
+    ix, docs = generated
+    searcher = ix.searcher()
+    rng = random.Random(11)
+    matched = phrased = fast = 0
+    for text in _queries(docs):
+        query = ix.parse(text).query
+        if not any(isinstance(node, Phrase) for node in _nodes(query)):
+            continue
+        phrased += 1
+        ours = searcher.search(query, limit=None).top_n
+        assert ours == searcher.search(_as_whooshs(query), limit=None).top_n, text
+        matched += bool(ours)
+    # the words of a sentence in and out of order, repeated, at every slop
+    for _ in range(40):
+        words = rng.choice(docs)["text"].split()
+        at = rng.randrange(len(words) - 4)
+        terms = [ix.builder.exact(w) for w in words[at : at + 4]]
+        terms = [t for t in terms if t]
+        for phrase_terms in (terms[:2], terms[:3], terms[::-1][:2], terms[:1] * 2, terms):
+            for slop in (1, 2, 4):
+                for field in ("body", "title"):
+                    ours = Phrase(field, phrase_terms, slop=slop, boost=1.5)
+                    whooshs = Q.Phrase(field, phrase_terms, slop=slop, boost=1.5)
+                    expected = searcher.search(whooshs, limit=None).top_n
+                    assert searcher.search(ours, limit=None).top_n == expected
+                    matched += bool(expected)
+                    fast += any(
+                        type(ours.matcher(sub, sub.context())) is ScoredListMatcher
+                        for sub, _ in searcher.leaf_searchers()
+                    )
+    assert phrased > 60 and matched > 150 and fast > 100
+
+
+def test_a_phrase_in_a_top_k_search_finds_whooshs_top_k(generated):
+    ix, docs = generated
+    searcher = ix.searcher()
+    for text in _queries(docs, 20):
+        query = ix.parse(text).query
+        for k in (1, 5):
+            ours = [round(s, 9) for s, _ in searcher.search(query, limit=k).top_n]
+            whooshs = [round(s, 9) for s, _ in searcher.search(_as_whooshs(query), limit=k).top_n]
+            assert ours == whooshs, text
+
+
+def _nodes(query):
+    yield query
+    for child in query.children():
+        yield from _nodes(child)
