@@ -21,11 +21,15 @@ matcher.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from itertools import accumulate
+from pickle import loads
 
 from whoosh import query as Q
 from whoosh.codec import whoosh3
 from whoosh.formats import Positions
 from whoosh.matching import mcore
+from whoosh.system import _INT_SIZE
 
 from . import bm25
 
@@ -135,16 +139,15 @@ def phrase_matcher(phrase: Q.Phrase, searcher, context) -> mcore.Matcher | None:
         )
         if not candidates:
             return mcore.NullMatcher()
-    decode = field.format.decoder("positions")
-    scorers = [leaf.scorer for leaf in leaves]
+    scorers = [_scorer(leaf) for leaf in leaves]
+    maps = [postings[k] for k in range(len(words))]
+    first, following = maps[0], maps[1:]
     ids, scores = [], []
     for docnum in candidates:
-        per_word = [postings[k][docnum] for k in range(len(words))]
-        if not _in_sequence([decode(value) for _, value in per_word], phrase.slop):
+        if not _in_sequence(first[docnum][1], [m[docnum][1] for m in following], phrase.slop):
             continue
         parts = [
-            _bm25(scorer, weight, docnum)
-            for scorer, (weight, _) in zip(scorers, per_word, strict=True)
+            _bm25(scorer, m[docnum][0], docnum) for scorer, m in zip(scorers, maps, strict=True)
         ]
         score = _tree_sum(parts)
         ids.append(docnum)
@@ -154,7 +157,7 @@ def phrase_matcher(phrase: Q.Phrase, searcher, context) -> mcore.Matcher | None:
 
 def _readable(leaf) -> bool:
     """A plain posting list (no deletions to filter) scored by our BM25F."""
-    scorer = getattr(leaf, "scorer", None) or getattr(leaf, "_scorer", None)
+    scorer = _scorer(leaf)
     return (
         type(leaf) in (whoosh3.W3LeafMatcher, mcore.ListMatcher)
         and type(scorer) is bm25.BM25FScorer
@@ -203,16 +206,36 @@ def _read(leaf, candidates: list[int] | None) -> dict[int, tuple[float, bytes]]:
     return out
 
 
-def _in_sequence(positions: list[list[int]], slop: int) -> bool:
-    """Whether each word stands 1 to ``slop`` positions after a match of the one before."""
-    ends = set(positions[0])
+def _positions(value: bytes) -> Iterator[int]:
+    # Positions.decode_positions: a count, then the pickled gaps between positions
+    if not value.endswith(b"."):
+        value += b"."
+    return accumulate(loads(value[_INT_SIZE:]))
+
+
+def _in_sequence(first: bytes, following: list[bytes], slop: int) -> bool:
+    """Whether each word stands 1 to ``slop`` positions after a match of the one before
+    (the words' encoded positions)."""
+    if slop == 1:
+        ends = {position + 1 for position in _positions(first)}
+        for value in following[:-1]:
+            ends = {position + 1 for position in ends.intersection(_positions(value))}
+            if not ends:
+                return False
+        return not ends.isdisjoint(_positions(following[-1]))
     steps = range(1, slop + 1)
-    for following in positions[1:]:
+    ends = set(_positions(first))
+    for value in following:
         reachable = {end + step for end in ends for step in steps}
-        ends = reachable.intersection(following)
+        ends = reachable.intersection(_positions(value))
         if not ends:
             return False
     return True
+
+
+def _scorer(leaf):
+    # a whoosh3 block reader keeps its scorer as .scorer, a ListMatcher as ._scorer
+    return getattr(leaf, "scorer", None) or getattr(leaf, "_scorer", None)
 
 
 def _bm25(scorer, weight: float, docnum: int) -> float:
