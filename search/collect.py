@@ -4,10 +4,13 @@ The engine scores every match in one pass (the ranking, the total and the
 per-language counts all come from it). Whoosh's ``UnlimitedCollector`` does
 that with several Python calls per matched document (the collector's
 generator, ``id()``, ``score()``, ``next()``, a set and a list), then sorts
-them all: over half the time of a query matching most of the index.
-:func:`scored_matches` asks the same matchers for the same scores, and reads
-an OR's preloaded part (``ArrayUnionMatcher``, search/cluster_whoosh.py)
-as a whole; :func:`leading` sorts only what the page can show.
+them all: over half the time of a query matching most of the index; an
+``AND`` or a ``NOT`` also moved its two sides along one posting at a time.
+:func:`scored_matches` builds the same matchers and reads the scores of their
+documents child by child into dicts (an OR's preloaded parts,
+search/cluster_whoosh.py, whole; a term's posting blocks whole), adding them up
+as each Whoosh matcher does, in the same order, so that every score is the
+same float; :func:`leading` sorts only what the page can show.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 
-from whoosh.matching import combo
+from whoosh.matching import binary, combo, wrappers
 
+from . import bm25
 from .budget import Deadline
 from .cluster_rank import SCORE_DECIMALS
+from .phrase import ScoredListMatcher
 
 # Whoosh's scored collectors let a matcher simplify itself every this many matches.
 _REPLACE_EVERY = 10
@@ -43,8 +48,12 @@ def scored_matches(searcher, query, deadline: Deadline, filter=None) -> list[Ite
     for subsearcher, offset in searcher.leaf_searchers():
         deadline.check()
         matcher = query.matcher(subsearcher, context).replace(0)
-        if type(matcher) is combo.ArrayUnionMatcher:
-            _read_union(matcher, offset, items, check)
+        if type(matcher) in _READ_WHOLE:
+            scores = _scores(matcher, check)
+            if check is not None:
+                for _ in scores:
+                    check()  # as the collector did at every matched document
+            items.extend([(score, offset + docnum) for docnum, score in scores.items()])
         else:
             _step(matcher, offset, items, check)
     if allowed is not None:
@@ -52,23 +61,68 @@ def scored_matches(searcher, query, deadline: Deadline, filter=None) -> list[Ite
     return items
 
 
-def _read_union(matcher, offset: int, items: list[Item], check) -> None:
+def _scores(matcher, check) -> dict[int, float]:
+    """docnum -> ``matcher.score()`` for every document ``matcher`` matches from
+    where it stands, read child by child as Whoosh's matchers combine them (the
+    same sums in the same order): no Python call per document for a union,
+    an intersection, an exclusion or a boost. The matcher is used up."""
+    kind = type(matcher)
+    if kind is combo.ArrayUnionMatcher:
+        return _union_scores(matcher, check)
+    if kind is binary.UnionMatcher:  # a.score() + b.score() where both match
+        a, b = _scores(matcher.a, check), _scores(matcher.b, check)
+        for docnum, score in b.items():
+            a[docnum] = a[docnum] + score if docnum in a else score
+        return a
+    if kind is binary.IntersectionMatcher:  # a.score() + b.score()
+        a, b = _scores(matcher.a, check), _scores(matcher.b, check)
+        return {docnum: score + b[docnum] for docnum, score in a.items() if docnum in b}
+    if kind is binary.AndNotMatcher:  # a.score(), where b does not match
+        a, b = _scores(matcher.a, check), _scores(matcher.b, check)
+        return {docnum: score for docnum, score in a.items() if docnum not in b}
+    if kind is wrappers.WrappingMatcher:  # child.score() * boost
+        boost = matcher.boost
+        return {docnum: score * boost for docnum, score in _scores(matcher.child, check).items()}
+    if kind is ScoredListMatcher:  # a phrase, scored when it was built
+        at = matcher._i
+        return dict(zip(matcher._ids[at:], matcher._scores[at:], strict=True))
+    if check is not None:
+        check()
+    leaf = bm25.leaf_scores(matcher)
+    if leaf is not None:
+        return leaf
+    scores = {}
+    while matcher.is_active():
+        if check is not None:
+            check()
+        scores[matcher.id()] = matcher.score()
+        matcher.next()
+    return scores
+
+
+_READ_WHOLE = (
+    combo.ArrayUnionMatcher,
+    binary.UnionMatcher,
+    binary.IntersectionMatcher,
+    binary.AndNotMatcher,
+    wrappers.WrappingMatcher,
+)
+
+
+def _union_scores(matcher, check) -> dict[int, float]:
     """A preloaded OR's scored slots, part by part (cluster_whoosh's ``_union_all_ids``)."""
     doccount = matcher._doccount
+    scores: dict[int, float] = {}
     while True:
-        scores, base, slots = matcher._a, matcher._offset, matcher._slots
-        start = bisect_left(slots, matcher._docnum - base)
-        if check is None:
-            first = offset + base
-            items.extend([(scores[slot], first + slot) for slot in slots[start:]])
-        else:
-            for slot in slots[start:]:
-                check()  # as the collector did at every matched document
-                items.append((scores[slot], offset + base + slot))
+        if check is not None:
+            check()
+        part, base, slots = matcher._a, matcher._offset, matcher._slots
+        for slot in slots[bisect_left(slots, matcher._docnum - base) :]:
+            scores[base + slot] = part[slot]
         following = matcher._min_id()
         if following >= doccount:
             matcher._docnum = doccount
-            return
+            return scores
         matcher._docnum = following
         matcher._read_part()
 

@@ -51,7 +51,8 @@ def _queries(docs: list[dict], count: int = 60) -> list[str]:
         at = rng.randrange(len(words) - 3)
         a, b, c = (w.strip("،.,:؛!?«»\"'()") for w in words[at : at + 3])
         queries += [a, f"{a} {b} {c}", f'"{a} {b}"', f"{a} AND {c}", f"{a} -{b}"]
-        queries += [f"{a[:3]}*", f"{a}~"]
+        queries += [f"{a[:3]}*", f"{a}~", f"({a} AND {b}) -{c}", f'"{a} {b}" AND {c}']
+        queries += [f"{a} ANDMAYBE {c}", f"{a[:2]}* AND {b}"]
     return [q for q in queries if q.strip('*~"- ')]
 
 
