@@ -149,7 +149,10 @@ def _union_read_part(self) -> None:
             m.next()
     self._offset = offset
     self._limit = limit
-    self._slots = sorted(i for i in touched if a[i] > 0)
+    slots = sorted(touched)
+    if not all(map((0.0).__lt__, map(a.__getitem__, slots))):  # a score of 0 is no match
+        slots = [i for i in slots if a[i] > 0]
+    self._slots = slots
     self._best = max(a) if touched else 0.0
 
 

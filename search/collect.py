@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from itertools import compress
 
 from whoosh.matching import binary, combo, wrappers
 
@@ -33,8 +34,42 @@ _TIE_MARGIN = 10.0 ** -(SCORE_DECIMALS - 3)
 Item = tuple[float, int]
 
 
-def scored_matches(searcher, query, deadline: Deadline, filter=None) -> list[Item]:
-    """``(score, docnum)`` of every match of ``query``, in no particular order.
+class Scored:
+    """Every match of a query: document numbers and their scores, side by side
+    (kept apart, so that counting and filtering them are C loops, not Python ones)."""
+
+    def __init__(self, docnums: list[int] | None = None, scores: list[float] | None = None):
+        self.docnums: list[int] = docnums if docnums is not None else []
+        self.scores: list[float] = scores if scores is not None else []
+
+    def __len__(self) -> int:
+        return len(self.docnums)
+
+    def items(self) -> list[Item]:
+        """``(score, docnum)`` pairs, in no particular order."""
+        return list(zip(self.scores, self.docnums, strict=True))
+
+    def only(self, docs) -> Scored:
+        """The matches among ``docs`` (a set of document numbers)."""
+        keep = list(map(docs.__contains__, self.docnums))
+        return Scored(list(compress(self.docnums, keep)), list(compress(self.scores, keep)))
+
+    def leading(self, n: int) -> list[Item]:
+        """The start of the matches sorted as Whoosh's ``Results.top_n``: at least the
+        first ``n`` and every one whose score rounds like the ``n``-th's, which is all
+        :func:`search.cluster_rank.ranked_top` reads to give the first ``n``."""
+        if n <= 0 or len(self.scores) <= n:
+            return sorted(self.items(), key=_order)
+        nth = heapq.nlargest(n, self.scores)[-1]
+        # a prefix of the sorted list: everything scoring at least a little under the n-th
+        near = map((nth - _TIE_MARGIN).__le__, self.scores)
+        head = list(compress(zip(self.scores, self.docnums, strict=True), near))
+        head.sort(key=_order)
+        return head
+
+
+def scored_matches(searcher, query, deadline: Deadline, filter=None) -> Scored:
+    """Every match of ``query`` with its score, in no particular order.
 
     The same documents and scores as ``searcher.search(query, limit=None,
     filter=filter)``: the same matchers built in the same context, each
@@ -44,7 +79,7 @@ def scored_matches(searcher, query, deadline: Deadline, filter=None) -> list[Ite
     context = searcher.context()
     allowed = searcher._filter_to_comb(filter) if filter is not None else None
     check = deadline.check if deadline.seconds else None
-    items: list[Item] = []
+    found = Scored()
     for subsearcher, offset in searcher.leaf_searchers():
         deadline.check()
         matcher = query.matcher(subsearcher, context).replace(0)
@@ -53,12 +88,11 @@ def scored_matches(searcher, query, deadline: Deadline, filter=None) -> list[Ite
             if check is not None:
                 for _ in scores:
                     check()  # as the collector did at every matched document
-            items.extend([(score, offset + docnum) for docnum, score in scores.items()])
+            found.docnums.extend(map(offset.__add__, scores) if offset else scores)
+            found.scores.extend(scores.values())
         else:
-            _step(matcher, offset, items, check)
-    if allowed is not None:
-        items = [item for item in items if item[1] in allowed]
-    return items
+            _step(matcher, offset, found, check)
+    return found.only(allowed) if allowed is not None else found
 
 
 def _scores(matcher, check) -> dict[int, float]:
@@ -117,8 +151,8 @@ def _union_scores(matcher, check) -> dict[int, float]:
         if check is not None:
             check()
         part, base, slots = matcher._a, matcher._offset, matcher._slots
-        for slot in slots[bisect_left(slots, matcher._docnum - base) :]:
-            scores[base + slot] = part[slot]
+        slots = slots[bisect_left(slots, matcher._docnum - base) :]
+        scores.update(zip(map(base.__add__, slots), map(part.__getitem__, slots), strict=True))
         following = matcher._min_id()
         if following >= doccount:
             matcher._docnum = doccount
@@ -127,7 +161,7 @@ def _union_scores(matcher, check) -> dict[int, float]:
         matcher._read_part()
 
 
-def _step(matcher, offset: int, items: list[Item], check) -> None:
+def _step(matcher, offset: int, found: Scored, check) -> None:
     """Any other matcher, one document at a time, as ``ScoredCollector.matches`` walks it."""
     countdown = _REPLACE_EVERY
     while matcher.is_active():
@@ -139,23 +173,11 @@ def _step(matcher, offset: int, items: list[Item], check) -> None:
         countdown -= 1
         if check is not None:
             check()
-        items.append((matcher.score(), offset + matcher.id()))
+        found.scores.append(matcher.score())
+        found.docnums.append(offset + matcher.id())
         matcher.next()
 
 
 def _order(item: Item) -> tuple[float, int]:
     # UnlimitedCollector's order: higher scores first, then lower document numbers
     return (0 - item[0], item[1])
-
-
-def leading(items: list[Item], n: int) -> list[Item]:
-    """The start of ``items`` sorted as Whoosh's ``Results.top_n``: at least the
-    first ``n`` and every one whose score rounds like the ``n``-th's, which is all
-    :func:`search.cluster_rank.ranked_top` reads to give the first ``n``."""
-    if n <= 0 or len(items) <= n:
-        return sorted(items, key=_order)
-    nth = heapq.nlargest(n, [score for score, _ in items])[-1]
-    # a prefix of the sorted list: everything scoring at least a little under the n-th
-    head = [item for item in items if item[0] >= nth - _TIE_MARGIN]
-    head.sort(key=_order)
-    return head

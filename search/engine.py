@@ -21,7 +21,7 @@ from .analysis import token_script
 from .budget import MAX_QUERY_EXPANSIONS, Deadline
 from .cluster_rank import expand_multiterms, multiterm_expansions, ranked_top
 from .cluster_whoosh import fix_whoosh
-from .collect import leading, scored_matches
+from .collect import Scored, scored_matches
 from .highlight import MatchTerms, mark_all, snippet
 from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
 
@@ -238,9 +238,7 @@ class SearchIndex:
         facets, total, shown = self._counts(searcher, scored, lang)
         # ties by id, not by place in the index (search/cluster_rank.py)
         top = ranked_top(
-            leading(shown, page * limit),
-            page * limit,
-            lambda n: searcher.stored_fields(n)["id"],
+            shown.leading(page * limit), page * limit, lambda n: searcher.stored_fields(n)["id"]
         )
         # the expanded query: its fuzzy terms and prefixes are not looked up again
         terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
@@ -279,16 +277,15 @@ class SearchIndex:
         )
 
     def _counts(
-        self, searcher, scored: list[tuple[float, int]], lang: str | None
-    ) -> tuple[dict[str, int], int, list[tuple[float, int]]]:
-        """Matches per language, the total shown, and the (score, docnum) of
-        ``scored`` in the language asked for (all of them without one)."""
-        matched = {docnum for _, docnum in scored}
+        self, searcher, scored: Scored, lang: str | None
+    ) -> tuple[dict[str, int], int, Scored]:
+        """Matches per language, the total shown, and the matches in the
+        language asked for (all of them without one)."""
+        matched = set(scored.docnums)
         by_lang = self._lang_docs(searcher)
         facets = {code: len(matched & docs) for code, docs in by_lang.items()}
         if lang:
-            docs = by_lang.get(lang, set())
-            scored = [item for item in scored if item[1] in docs]
+            scored = scored.only(by_lang.get(lang, set()))
         total = facets.get(lang, 0) if lang else len(matched)
         return {code: n for code, n in facets.items() if n}, total, scored
 

@@ -14,7 +14,7 @@ from helpers import ROOT
 from search import open_index, update
 from search.budget import Deadline
 from search.cluster_rank import ranked_top
-from search.collect import leading, scored_matches
+from search.collect import Scored, scored_matches
 from search.phrase import Phrase, ScoredListMatcher
 
 
@@ -66,7 +66,7 @@ def test_scored_matches_are_whooshs_collected_matches(generated):
         for date_filter in (None, dates):
             expected = searcher.search(query, limit=None, filter=date_filter).top_n
             ours = scored_matches(searcher, query, Deadline(None), filter=date_filter)
-            assert sorted(ours, key=lambda i: (-i[0], i[1])) == expected, text
+            assert sorted(ours.items(), key=lambda i: (-i[0], i[1])) == expected, text
             checked += bool(expected)
     assert checked > 200
 
@@ -82,15 +82,17 @@ def test_leading_gives_ranked_top_its_first_n(generated):
         query = ix.parse(text).query
         every = searcher.search(query, limit=None).top_n
         for n in (1, 10, 20, 100):
-            head = leading(list(every), n)
+            head = Scored([d for _, d in every], [s for s, _ in every]).leading(n)
             assert head == every[: len(head)]
             assert ranked_top(head, n, doc_id) == ranked_top(every, n, doc_id)
 
 
 def test_ties_past_the_nth_are_kept():
     items = [(1.0, 5), (2.0, 1), (1.0, 3), (1.0 + 1e-12, 4), (0.5, 2)]
-    assert leading(items, 2) == [(2.0, 1), (1.0 + 1e-12, 4), (1.0, 3), (1.0, 5)]
-    assert leading(items, 9) == sorted(items, key=lambda i: (-i[0], i[1]))
+    scored = Scored([d for _, d in items], [s for s, _ in items])
+    assert scored.leading(2) == [(2.0, 1), (1.0 + 1e-12, 4), (1.0, 3), (1.0, 5)]
+    assert scored.leading(9) == sorted(items, key=lambda i: (-i[0], i[1]))
+    assert scored.only({5, 2, 7}).items() == [(1.0, 5), (0.5, 2)]
 
 
 def _as_whooshs(query):
