@@ -49,6 +49,8 @@ scores in the same order, reading a BM25F-scored clause block by block
 (:func:`search.bm25.add_scores`). Whoosh walks a binary tree of unions instead
 in segments of more than 5,000 documents, a few calls per level for every
 match; an OR of three or more clauses now preloads on segments of any size.
+A posting block's document numbers are summed from their gaps by
+``itertools.accumulate`` rather than Whoosh's Python generator.
 
 :func:`fix_whoosh` applies them all (the shard actors do; ``search/engine.py``
 should too, at import).
@@ -59,7 +61,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import accumulate
 
+from whoosh.codec import whoosh3
 from whoosh.matching import binary, combo, wrappers
 from whoosh.matching.mcore import ReadTooFar
 from whoosh.query import compound
@@ -184,6 +188,17 @@ def _union_all_ids(self):
         self._read_part()
 
 
+def _leaf_read_ids(self) -> None:
+    # W3LeafMatcher._read_ids with the gaps summed by itertools.accumulate (C) instead
+    # of whoosh.util.numlists.delta_decode (a Python generator): the same numbers
+    if self._data is None:
+        self._read_data()
+    ids = self._data[0]
+    if not self._byteids:
+        ids = tuple(accumulate(ids))
+    self._ids = ids
+
+
 def _or_matcher(self, subs, searcher, context):
     # Whoosh's own choice, but for the size of the segment: an OR of three or
     # more clauses that need not say where a match lies preloads its scores
@@ -215,6 +230,7 @@ _FIXES = (
     (combo.ArrayUnionMatcher, "block_quality", _union_block_quality),
     (combo.ArrayUnionMatcher, "all_ids", _union_all_ids),
     (compound.Or, "_matcher", _or_matcher),
+    (whoosh3.W3LeafMatcher, "_read_ids", _leaf_read_ids),
 )
 
 
