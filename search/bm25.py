@@ -112,3 +112,29 @@ def add_scores(matcher, scores, offset: int, limit: int, boost: float, slots: se
         leaf._i = end - 1
         leaf.next()  # to the next block
     return True
+
+
+def leaf_scores(matcher) -> dict[int, float] | None:
+    """docnum -> ``matcher.score()`` of every posting from where a whoosh3 leaf
+    scored by :class:`BM25FScorer` stands (it is read to the end); None, having
+    read nothing, for any other matcher."""
+    if type(matcher) is not whoosh3.W3LeafMatcher:
+        return None
+    scorer = matcher.scorer
+    if type(scorer) is not BM25FScorer or scorer.lengths is None:
+        return None
+    lengths, idf, avgfl, B, K1 = scorer.lengths, scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    scores: dict[int, float] = {}
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids, weights, end = matcher._ids, matcher._weights, matcher._blocklength
+        for i in range(matcher._i, end):
+            docnum, tf = ids[i], weights[i]
+            fl = lengths[docnum]
+            scores[docnum] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        matcher._i = end - 1
+        matcher.next()  # to the next block
+    return scores

@@ -16,8 +16,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from whoosh.collectors import WrappingCollector
-
 # Seconds a search may take in the web server and in `search-cli`; 0: no limit.
 DEFAULT_TIME_BUDGET = 5.0
 # Terms all the prefixes, wildcards and fuzzy words of one query may stand for
@@ -60,38 +58,3 @@ class Deadline:
             if n % every == 0:
                 self.check()
             yield item
-
-
-class DeadlineCollector(WrappingCollector):
-    """Collects as its child does, checking the deadline at every matched document
-    (a matcher step over thousands of expanded terms can take milliseconds)."""
-
-    def __init__(self, child, deadline: Deadline):
-        super().__init__(child)
-        self.deadline = deadline
-
-    def set_subsearcher(self, subsearcher, offset: int) -> None:
-        self.deadline.check()
-        super().set_subsearcher(subsearcher, offset)
-
-    def collect_matches(self) -> None:
-        check, collect = self.deadline.check, self.child.collect
-        for docnum in self.child.matches():
-            check()
-            collect(docnum)
-
-
-class BudgetedSearcher:
-    """A Whoosh searcher whose ``search()`` keeps to a deadline; all else is the searcher's."""
-
-    def __init__(self, searcher, deadline: Deadline):
-        self._searcher = searcher
-        self._deadline = deadline
-
-    def search(self, query, **kwargs):
-        collector = self._searcher.collector(**kwargs)
-        self._searcher.search_with_collector(query, DeadlineCollector(collector, self._deadline))
-        return collector.results()
-
-    def __getattr__(self, name: str):
-        return getattr(self._searcher, name)

@@ -49,6 +49,8 @@ scores in the same order, reading a BM25F-scored clause block by block
 (:func:`search.bm25.add_scores`). Whoosh walks a binary tree of unions instead
 in segments of more than 5,000 documents, a few calls per level for every
 match; an OR of three or more clauses now preloads on segments of any size.
+A posting block's document numbers are summed from their gaps by
+``itertools.accumulate`` rather than Whoosh's Python generator.
 
 :func:`fix_whoosh` applies them all (the shard actors do; ``search/engine.py``
 should too, at import).
@@ -59,7 +61,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import accumulate
 
+from whoosh.codec import whoosh3
 from whoosh.matching import binary, combo, wrappers
 from whoosh.matching.mcore import ReadTooFar
 from whoosh.query import compound
@@ -149,7 +153,10 @@ def _union_read_part(self) -> None:
             m.next()
     self._offset = offset
     self._limit = limit
-    self._slots = sorted(i for i in touched if a[i] > 0)
+    slots = sorted(touched)
+    if not all(map((0.0).__lt__, map(a.__getitem__, slots))):  # a score of 0 is no match
+        slots = [i for i in slots if a[i] > 0]
+    self._slots = slots
     self._best = max(a) if touched else 0.0
 
 
@@ -179,6 +186,17 @@ def _union_all_ids(self):
             return
         self._docnum = following
         self._read_part()
+
+
+def _leaf_read_ids(self) -> None:
+    # W3LeafMatcher._read_ids with the gaps summed by itertools.accumulate (C) instead
+    # of whoosh.util.numlists.delta_decode (a Python generator): the same numbers
+    if self._data is None:
+        self._read_data()
+    ids = self._data[0]
+    if not self._byteids:
+        ids = tuple(accumulate(ids))
+    self._ids = ids
 
 
 def _or_matcher(self, subs, searcher, context):
@@ -212,6 +230,7 @@ _FIXES = (
     (combo.ArrayUnionMatcher, "block_quality", _union_block_quality),
     (combo.ArrayUnionMatcher, "all_ids", _union_all_ids),
     (compound.Or, "_matcher", _or_matcher),
+    (whoosh3.W3LeafMatcher, "_read_ids", _leaf_read_ids),
 )
 
 

@@ -18,9 +18,10 @@ from whoosh import query as Q
 from . import bm25
 from . import index as index_module
 from .analysis import token_script
-from .budget import MAX_QUERY_EXPANSIONS, BudgetedSearcher, Deadline
+from .budget import MAX_QUERY_EXPANSIONS, Deadline
 from .cluster_rank import expand_multiterms, multiterm_expansions, ranked_top
 from .cluster_whoosh import fix_whoosh
+from .collect import Scored, scored_matches
 from .highlight import MatchTerms, mark_all, snippet
 from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
 
@@ -233,8 +234,9 @@ class SearchIndex:
         # may skip documents that cannot reach the top, but the counts then
         # took a second, unscored pass over the same matches, which cost more
         # than the scoring it saved.)
-        budgeted = BudgetedSearcher(searcher, deadline)
-        facets, total, top = self.rank(budgeted, searcher, query, page * limit, lang, date_filter)
+        facets, total, top = self.rank(
+            searcher, searcher, query, page * limit, lang, date_filter, deadline
+        )
         # the expanded query: its fuzzy terms and prefixes are not looked up again
         terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
         hits = []
@@ -272,31 +274,37 @@ class SearchIndex:
         )
 
     def rank(
-        self, scorer, searcher, query: Q.Query, k: int, lang: str | None, date_filter
+        self,
+        scorer,
+        searcher,
+        query: Q.Query,
+        k: int,
+        lang: str | None,
+        date_filter: Q.Query | None,
+        deadline: Deadline | None = None,
     ) -> tuple[dict[str, int], int, list[tuple[float, int]]]:
         """Matches per language, the total shown, and the first ``k`` (score, docnum).
 
-        ``scorer`` scores (this index's searcher, under a time budget or with a
-        cluster's global statistics); ``searcher`` is the index's own, for the
-        stored ids and the languages. A shard ranks its part the same way.
+        ``scorer`` scores (this index's searcher, or one with a cluster's global
+        statistics); ``searcher`` is the index's own, for the stored ids and the
+        languages. A shard ranks its part the same way.
         """
-        scored = scorer.search(query, limit=None, filter=date_filter).top_n
+        scored = scored_matches(scorer, query, deadline or Deadline(None), filter=date_filter)
         facets, total, shown = self._counts(searcher, scored, lang)
         # ties by id, not by place in the index (search/cluster_rank.py)
-        top = ranked_top(shown, k, lambda n: searcher.stored_fields(n)["id"])
+        top = ranked_top(shown.leading(k), k, lambda n: searcher.stored_fields(n)["id"])
         return facets, total, top
 
     def _counts(
-        self, searcher, scored: list[tuple[float, int]], lang: str | None
-    ) -> tuple[dict[str, int], int, list[tuple[float, int]]]:
-        """Matches per language, the total shown, and the (score, docnum) of
-        ``scored`` in the language asked for (all of them without one)."""
-        matched = {docnum for _, docnum in scored}
+        self, searcher, scored: Scored, lang: str | None
+    ) -> tuple[dict[str, int], int, Scored]:
+        """Matches per language, the total shown, and the matches in the
+        language asked for (all of them without one)."""
+        matched = set(scored.docnums)
         by_lang = self._lang_docs(searcher)
         facets = {code: len(matched & docs) for code, docs in by_lang.items()}
         if lang:
-            docs = by_lang.get(lang, set())
-            scored = [item for item in scored if item[1] in docs]
+            scored = scored.only(by_lang.get(lang, set()))
         total = facets.get(lang, 0) if lang else len(matched)
         return {code: n for code, n in facets.items() if n}, total, scored
 

@@ -21,6 +21,7 @@ from whoosh.fields import TEXT, Schema
 from .analysis import Analysis, IcuTokenizer, default_analysis, token_script, word_spans
 from .analysis.scripts import ARABIC
 from .fuzzy import NearTerm
+from .phrase import Phrase
 
 # How much a match in each stream counts (multiplies that stream's BM25 score).
 # Measured on the relevance sets (docs/BENCHMARKS.md): the stemmed stream
@@ -201,8 +202,8 @@ class QueryBuilder:
             return Q.Term("body", terms[0], boost=boost)
         return Q.Or(
             [
-                Q.Phrase("body", terms, slop=slop, boost=boost),
-                Q.Phrase("title", terms, slop=slop, boost=boost * TITLE_WEIGHT),
+                Phrase("body", terms, slop=slop, boost=boost),
+                Phrase("title", terms, slop=slop, boost=boost * TITLE_WEIGHT),
             ]
         )
 
@@ -217,7 +218,7 @@ class QueryBuilder:
                     stems.append(options[min(reading, len(options) - 1)])
             if len(stems) > 1:
                 variants[tuple(stems)] = None
-        phrases = [Q.Phrase("stem", list(v), slop=slop, boost=boost) for v in variants]
+        phrases = [Phrase("stem", list(v), slop=slop, boost=boost) for v in variants]
         return Q.Or(phrases) if phrases else Q.NullQuery
 
     def phrase(self, surfaces: list[str]) -> Q.Query:
