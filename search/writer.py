@@ -35,6 +35,7 @@ from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3TermInfo,
 )
+from whoosh.filedb import filetables
 from whoosh.formats import Frequency, Positions
 from whoosh.multiproc import SubWriterTask
 from whoosh.system import pack_int, pack_long, pack_ushort
@@ -62,6 +63,7 @@ CHUNK_TERMS = 2048
 DATA_PROTOCOL = 3
 
 TERMINFO = W3TermInfo._struct
+TERM_ENTRY = filetables._lengths  # key and value lengths of a term table entry
 _key = itemgetter(0, 1)
 _record_size = struct.Struct("<I")
 
@@ -110,6 +112,8 @@ class TermPostings:
         if kind == COUNTS:
             # the encoder of a Frequency field reads only the number of positions
             return list(map(encode, map(range, self.lens)))
+        if len(self.lens) == 1:  # most terms: one posting, all of the payload
+            return [bytes(self.payload) if kind == BYTES else encode(self.payload)]
         ends = accumulate(self.lens)
         parts = map(self.payload.__getitem__, map(slice, accumulate(self.lens, initial=0), ends))
         if kind == BYTES:
@@ -378,20 +382,36 @@ class TermListWriter:
         prefix = pack_ushort(fw._fieldid)
         fixedsize = fieldobj.format.fixed_value_size()
         encode = fieldobj.value_encoder() if hasattr(fieldobj, "value_encoder") else None
-        add = self.tindex.add
+        # nothing else writes to the postings and term files meanwhile: their
+        # offsets are counted here instead of asked of the files (a system call)
+        self.offset = self.postfile.tell()
+        tindex = self.tindex
+        termfile = tindex.dbfile
+        termpos = termfile.tell()
+        hashfn, buckets, positions = tindex.hashfn, tindex.buckets, tindex.index
+        lastkey = tindex.lastkey
         for text, kind, postings in terms:
-            values = postings.values(kind, encode)
-            add(prefix + text, self._write_postings(postings, values, fixedsize, lengths))
+            key = prefix + text
+            if key <= lastkey:
+                raise ValueError(f"Keys must increase: {lastkey!r}..{key!r}")
+            info = self._write_postings(postings, postings.values(kind, encode), fixedsize, lengths)
+            # OrderedHashWriter.add: the entry, its hash and its offset, in one write
+            positions.append(termpos)
+            termfile.write(b"".join((TERM_ENTRY.pack(len(key), len(info)), key, info)))
+            h = hashfn(key)
+            buckets[h & 255].append((h, termpos))
+            termpos += TERM_ENTRY.size + len(key) + len(info)
+            lastkey = key
+        tindex.lastkey = lastkey
         fw.finish_field()
 
     def _write_postings(self, p: TermPostings, values: list, fixedsize, lengths) -> bytes:
-        postfile = self.postfile
+        """Writes a posting list, block by block; returns its term info."""
         dumps = pickle.dumps
         limit = self.blocklimit
         docnums, weights = p.docnums, p.weights
         count = len(docnums)
-        start = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
+        out = [WHOOSH3_HEADER_MAGIC]
         total_weight = 0
         max_weight = 0
         min_lb = max_lb = 0
@@ -425,15 +445,17 @@ class TermListWriter:
                 data = zlib.compress(data, comp)
             info = dumps((hi - lo, ids[-1], block_max, comp, block_min_lb, block_max_lb), 2)
             blocklength = len(info) + len(data)
-            postfile.write_int(-blocklength if hi == count else blocklength)
-            postfile.write(info)
-            postfile.write(data)
+            out += (pack_int(-blocklength if hi == count else blocklength), info, data)
+        blob = b"".join(out)
+        self.postfile.write(blob)
+        start = self.offset
+        self.offset = start + len(blob)
         # W3TermInfo.to_bytes() of these statistics (never inlined: the codec's
         # inline limit is 1), packed without building the object
         head = TERMINFO.pack(
             False, total_weight, count, min_lb, max_lb, max_weight, docnums[0], docnums[-1]
         )
-        return head + pack_long(start) + pack_int(postfile.tell() - start)
+        return head + pack_long(start) + pack_int(len(blob))
 
 
 class FastSegmentWriter(SegmentWriter):
