@@ -53,8 +53,10 @@ POSTING_BYTES = 17
 TERM_BYTES = 140
 POSITION_BYTES = 4
 
-# Terms per chunk of a sorted run: a chunk is read whole during the merge.
+# Most terms and postings in a chunk of a sorted run: the merge holds a chunk
+# of every run at once.
 CHUNK_TERMS = 2048
+CHUNK_POSTINGS = 8192
 
 # Pickle protocol of a block's data. Whoosh writes protocol 2, where each
 # posting's value (bytes) is a call to codecs.encode on a latin-1 str: ~11
@@ -105,20 +107,45 @@ class TermPostings:
         self.lens += other.lens
         self.payload += other.payload
 
-    def values(self, kind: int, encode) -> list[bytes]:
-        """Each posting's value, as the field's format writes it."""
+    def values(self, kind: int, encode, common: ValueCache | None) -> list[bytes]:
+        """Each posting's value, as the field's format writes it; ``common``: the
+        values of one position (POSITIONS) or of a count (COUNTS), by that number."""
         if kind == NO_VALUES:
             return []
         if kind == COUNTS:
-            # the encoder of a Frequency field reads only the number of positions
-            return list(map(encode, map(range, self.lens)))
-        if len(self.lens) == 1:  # most terms: one posting, all of the payload
-            return [bytes(self.payload) if kind == BYTES else encode(self.payload)]
+            return list(map(common.__getitem__, self.lens))
+        if kind == POSITIONS and len(self.payload) == len(self.lens):
+            # every posting has one position (most terms)
+            return list(map(common.__getitem__, self.payload))
         ends = accumulate(self.lens)
         parts = map(self.payload.__getitem__, map(slice, accumulate(self.lens, initial=0), ends))
         if kind == BYTES:
             return list(parts)
         return list(map(encode, parts))
+
+
+class ValueCache(dict):
+    """Encoded values by the one number they encode, made when first asked for."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, number: int) -> bytes:
+        value = self[number] = self.make(number)
+        return value
+
+
+def common_values(kind: int, encode) -> ValueCache | None:
+    """The cache of a field's most frequent values: one position, or a count (the
+    encoder of a Frequency field reads no more than how many positions it is given)."""
+    if kind == POSITIONS:
+        return ValueCache(lambda position: encode([position]))
+    if kind == COUNTS:
+        return ValueCache(lambda count: encode(range(count)))
+    return None
 
 
 class FieldPostings:
@@ -166,7 +193,7 @@ class FieldPostings:
             self.payload.extend(data)
 
     def chunks(self, fieldname: str) -> Iterator[tuple]:
-        """The postings in term order, as chunks of CHUNK_TERMS terms:
+        """The postings in term order, in chunks of consecutive terms:
         (field, kind, terms, postings per term, documents, weights, lens, payload)."""
         terms = sorted(self.ids)
         ids = self.ids
@@ -192,12 +219,13 @@ class FieldPostings:
             next_slot[t] = k + 1
         del next_slot
         starts = array("I", accumulate(self.lens, initial=0)) if self.payload else None
-        first = 0
-        for lo in range(0, len(terms), CHUNK_TERMS):
-            hi = min(lo + CHUNK_TERMS, len(terms))
-            last = first + sum(per_term[lo:hi])
-            yield self._chunk(fieldname, terms[lo:hi], per_term[lo:hi], order[first:last], starts)
-            first = last
+        lo = first = count = 0
+        for hi, n in enumerate(per_term, 1):
+            count += n
+            if count >= CHUNK_POSTINGS or hi - lo == CHUNK_TERMS or hi == len(terms):
+                postings = order[first : first + count]
+                yield self._chunk(fieldname, terms[lo:hi], per_term[lo:hi], postings, starts)
+                lo, first, count = hi, first + count, 0
 
     def _chunk(self, fieldname, terms, per_term, postings, starts) -> tuple:
         payload = self.payload
@@ -322,15 +350,15 @@ class PostingBuffer:
     def sorted_terms(self) -> Iterator[tuple[str, bytes, int, TermPostings]]:
         """(field, term, kind, postings) in field and term order, runs joined in
         document order."""
-        memory = chain.from_iterable(map(_chunk_terms, self._sorted_chunks()))
         if not self.runs:
-            yield from memory
+            yield from chain.from_iterable(map(_chunk_terms, self._sorted_chunks()))
             return
-        # runs hold earlier documents than the memory: merged in that order,
-        # each term's postings stay in document order (heapq.merge is stable)
-        streams = [
-            chain.from_iterable(map(_chunk_terms, _read_chunks(run))) for run in self.runs
-        ] + [memory]
+        # the last postings go to a run too: during the merge, the memory holds
+        # a chunk of each run instead of the whole buffer
+        self.spill()
+        # runs in the order of their documents, each term's postings stay in
+        # document order (heapq.merge is stable)
+        streams = [chain.from_iterable(map(_chunk_terms, _read_chunks(run))) for run in self.runs]
         for (fieldname, text), records in groupby(heapq.merge(*streams, key=_key), key=_key):
             first, *rest = records
             merged = first[3]
@@ -390,11 +418,17 @@ class TermListWriter:
         termpos = termfile.tell()
         hashfn, buckets, positions = tindex.hashfn, tindex.buckets, tindex.index
         lastkey = tindex.lastkey
+        caches: dict[int, ValueCache | None] = {}
         for text, kind, postings in terms:
+            if kind not in caches:
+                caches[kind] = common_values(kind, encode)
+            common = caches[kind]
             key = prefix + text
             if key <= lastkey:
                 raise ValueError(f"Keys must increase: {lastkey!r}..{key!r}")
-            info = self._write_postings(postings, postings.values(kind, encode), fixedsize, lengths)
+            info = self._write_postings(
+                postings, postings.values(kind, encode, common), fixedsize, lengths
+            )
             # OrderedHashWriter.add: the entry, its hash and its offset, in one write
             positions.append(termpos)
             termfile.write(b"".join((TERM_ENTRY.pack(len(key), len(info)), key, info)))
