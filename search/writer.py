@@ -43,12 +43,13 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 # Bytes of memory per gathered posting, per new term and per position, as
-# tracemalloc measures the buffer (see docs/BENCHMARKS.md): they decide when
-# to spill a run, so that ``limitmb`` is close to the buffer's real size.
+# sys.getsizeof measures the buffer (python bench/writer.py --buffer): they
+# decide when to spill a run, so that ``limitmb`` is the buffer's real size.
 # A posting: four array items (term number, document, weight, positions
-# count) and the arrays' spare room; a term: its dict entry, its number (an
-# int object) and its share of the key strings the analysis cache does not
-# hold; the counting sort at a spill adds 4 bytes a posting and 4 a term.
+# count) and the arrays' spare room (21.5 bytes measured with its positions);
+# a term: its dict entry and its number (an int object), ~51 bytes, and its
+# string (~81), counted although the analysis cache often holds it too. For
+# a moment a spill adds 8 bytes a posting and 12 a term (the counting sort).
 POSTING_BYTES = 17
 TERM_BYTES = 140
 POSITION_BYTES = 4
