@@ -271,8 +271,10 @@ def update(
 # Below this many documents to write, one process does it all: starting the
 # indexing processes costs more than it saves.
 PARALLEL_THRESHOLD = 500
-# Memory for each writer's postings before it spills a sorted run to disk:
-# at 100k documents two writer processes and the parent stay under 500 MB.
+# Memory for each writer's postings before it spills a sorted run to disk, in
+# megabytes as sys.getsizeof counts the buffer (search/writer.py's POSTING_BYTES
+# and TERM_BYTES): at 100k documents two writer processes and the parent stay
+# under 500 MB (478 MB measured).
 WRITER_LIMIT_MB = 32
 
 

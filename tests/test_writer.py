@@ -81,3 +81,43 @@ def test_spilled_runs_are_used_and_removed(tmp_path, generated_docs):
     assert len(runs) > 3
     writer.commit()
     assert all(run.closed for run in runs)
+
+
+class Plain(str):
+    """Text with a language but no precomputed analysis: the analyzer path."""
+
+    def __new__(cls, text, lang):
+        self = super().__new__(cls, text)
+        self.lang = lang
+        return self
+
+
+@pytest.mark.parametrize("limitmb", [128, 0.05], ids=["in memory", "spilled runs"])
+def test_plain_text_in_analysed_fields_is_written_as_whoosh_writes_it(
+    tmp_path, generated_docs, limitmb
+):
+    """A field that keeps positions, given analysed text for some documents and plain
+    text (the analyzer's postings, values as bytes) for others."""
+
+    def fields(docs):
+        for i, doc in enumerate(docs):
+            out = index_module.document_fields(doc)
+            if i % 2:
+                for name in ("title", "body", "stem", "key"):
+                    out[name] = Plain(str(out[name]), doc.lang)
+            yield out
+
+    docs = generated_docs[:60]
+    folders = {"whoosh": tmp_path / "whoosh", "fast": tmp_path / "fast"}
+    for name, writer_class, kwargs in (
+        ("whoosh", SegmentWriter, {}),
+        ("fast", FastSegmentWriter, {"limitmb": limitmb}),
+    ):
+        writer = writer_class(index_module.create(folders[name]), **kwargs)
+        for doc_fields in fields(docs):
+            writer.add_document(**doc_fields)
+        writer.commit()
+    expected = contents(index_module.open_dir(folders["whoosh"]))
+    got = contents(index_module.open_dir(folders["fast"]))
+    assert len(expected) > 5_000
+    assert got == expected
