@@ -73,6 +73,18 @@ class BM25F(scoring.BM25F):
         return BM25FScorer(searcher, fieldname, text, B, self.K1, qf=qf)
 
 
+def _bm25_figures(matcher) -> tuple | None:
+    """(lengths, idf, avgfl, B, K1) of a whoosh3 leaf scored by :class:`BM25FScorer`
+    over a whoosh3 segment: what its blocks can be scored with, without a call per
+    posting; None for any other matcher."""
+    if type(matcher) is not whoosh3.W3LeafMatcher:
+        return None
+    scorer = matcher.scorer
+    if type(scorer) is not BM25FScorer or scorer.lengths is None:
+        return None
+    return scorer.lengths, scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+
+
 def add_scores(matcher, scores, offset: int, limit: int, boost: float, slots: set) -> bool:
     """What ArrayUnionMatcher does with one of its clauses, block by block.
 
@@ -86,12 +98,10 @@ def add_scores(matcher, scores, offset: int, limit: int, boost: float, slots: se
     leaf, inner = matcher, None
     if type(leaf) is wrappers.WrappingMatcher:
         leaf, inner = leaf.child, leaf.boost
-    if type(leaf) is not whoosh3.W3LeafMatcher:
+    figures = _bm25_figures(leaf)
+    if figures is None:
         return False
-    scorer = leaf.scorer
-    if type(scorer) is not BM25FScorer or scorer.lengths is None:
-        return False
-    lengths, idf, avgfl, B, K1 = scorer.lengths, scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    lengths, idf, avgfl, B, K1 = figures
     while leaf.is_active():
         if leaf._ids is None:
             leaf._read_ids()
@@ -118,12 +128,10 @@ def leaf_scores(matcher) -> dict[int, float] | None:
     """docnum -> ``matcher.score()`` of every posting from where a whoosh3 leaf
     scored by :class:`BM25FScorer` stands (it is read to the end); None, having
     read nothing, for any other matcher."""
-    if type(matcher) is not whoosh3.W3LeafMatcher:
+    figures = _bm25_figures(matcher)
+    if figures is None:
         return None
-    scorer = matcher.scorer
-    if type(scorer) is not BM25FScorer or scorer.lengths is None:
-        return None
-    lengths, idf, avgfl, B, K1 = scorer.lengths, scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    lengths, idf, avgfl, B, K1 = figures
     scores: dict[int, float] = {}
     while matcher.is_active():
         if matcher._ids is None:
