@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
+CORPUS_SCRIPT = ROOT / "bench" / "corpus.py"
 
 
 def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None):
@@ -24,3 +26,24 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None):
         cwd=cwd or ROOT,
         timeout=120,
     )
+
+
+def generate_corpus(n_docs: int, out: Path, seed: int = 0) -> Path:
+    """``bench/corpus.py``: ``n_docs`` news-like Hindi/Arabic/Persian articles (JSONL)."""
+    subprocess.run(
+        [sys.executable, str(CORPUS_SCRIPT), "--docs", str(n_docs), "--seed", str(seed)]
+        + ["--out", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out
+
+
+def generated_news(n_docs: int, seed: int) -> list[dict]:
+    """The same articles as :func:`generate_corpus`, made in this process."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", CORPUS_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return list(module.generate(n_docs, seed=seed))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -11,26 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import ROOT, SEEDS
+from helpers import SEEDS, generated_news
 from search import highlight
 from search.analysis import Analysis
 from search.documents import read_text_file
 from search.highlight import MatchTerms, matches, matches_by_words
 
 
-def _generated_docs(n_docs: int) -> list[dict]:
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return list(module.generate(n_docs, seed=5))
-
-
 def _documents() -> list[tuple[str, str, str | None]]:
     """(title, text, lang) of the seeds and of generated news in the three languages."""
     docs = [read_text_file(path) for path in sorted(SEEDS.glob("*.txt"))]
     out = [(d.title, d.text, d.lang) for d in docs]
-    out += [(d["title"], d["text"], d.get("lang")) for d in _generated_docs(300)]
+    out += [(d["title"], d["text"], d.get("lang")) for d in generated_news(300, seed=5)]
     return out
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
-import sys
 
 import pytest
 from whoosh import query as Q
 
-from helpers import ROOT
+from helpers import generated_news
 from search import open_index, update
 from search.budget import Deadline
 from search.cluster_rank import ranked_top
@@ -18,18 +16,10 @@ from search.collect import Scored, scored_matches
 from search.phrase import Phrase, ScoredListMatcher
 
 
-def _generated_docs(n_docs: int) -> list[dict]:
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return list(module.generate(n_docs, seed=7))
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """An index of 400 generated articles in two segments, and the articles."""
-    docs = _generated_docs(400)
+    docs = generated_news(400, seed=7)
     folder = tmp_path_factory.mktemp("scoring")
     for part, batch in enumerate((docs[:250], docs[250:])):
         path = folder / f"part{part}.jsonl"

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from whoosh.writing import SegmentWriter
 
+from helpers import generate_corpus
 from search import index as index_module
 from search.documents import read_paths
 from search.writer import FastSegmentWriter
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def generated_docs(tmp_path_factory):
     """150 generated articles in the three languages (bench/corpus.py)."""
-    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "corpus.py"), "--docs", "150", "--seed", "3"]
-        + ["--out", str(path)],
-        check=True,
-        capture_output=True,
-    )
+    path = generate_corpus(150, tmp_path_factory.mktemp("corpus") / "corpus.jsonl", seed=3)
     return list(read_paths([path]))
 
 

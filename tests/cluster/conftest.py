@@ -7,8 +7,6 @@ as with a shared file system.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ pytest.importorskip(
 
 from clusterlib import DaskCluster, Reference  # noqa: E402
 
-from helpers import ROOT, SEEDS  # noqa: E402
+from helpers import SEEDS, generate_corpus  # noqa: E402
 from search import update  # noqa: E402
 from search.cluster import ShardedIndex, connect, index_sharded  # noqa: E402
 
@@ -63,14 +61,7 @@ def client(dask_cluster):
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory) -> Path:
     """300 generated articles (bench/corpus.py, seed 1)."""
-    out = tmp_path_factory.mktemp("corpus") / "c300.jsonl"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "corpus.py"), "--docs", "300", "--seed", "1"]
-        + ["--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return generate_corpus(300, tmp_path_factory.mktemp("corpus") / "c300.jsonl", seed=1)
 
 
 @pytest.fixture(scope="session")

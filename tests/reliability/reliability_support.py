@@ -17,7 +17,6 @@ from whoosh import index as whoosh_index
 from helpers import ROOT
 
 BENCH = ROOT / "bench"
-CORPUS_SCRIPT = BENCH / "corpus.py"
 INDEX_NAME = "MAIN"
 
 
@@ -62,18 +61,6 @@ def popen(cmd: list[str], env: dict[str, str] | None = None, **kwargs) -> subpro
         cwd=ROOT,
         **kwargs,
     )
-
-
-def generate_corpus(n_docs: int, out: Path, seed: int = 0) -> Path:
-    """``bench/corpus.py``: ``n_docs`` news-like Hindi/Arabic/Persian articles (JSONL)."""
-    subprocess.run(
-        [sys.executable, str(CORPUS_SCRIPT), "--docs", str(n_docs), "--seed", str(seed)]
-        + ["--out", str(out)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return out
 
 
 def read_jsonl(path: Path) -> list[dict]:
