@@ -85,6 +85,20 @@ def _bm25_figures(matcher) -> tuple | None:
     return scorer.lengths, scorer.idf, scorer.avgfl, scorer.B, scorer.K1
 
 
+def _blocks(leaf):
+    """(ids, weights, start, end) of the posting block a whoosh3 leaf stands in, from
+    where it stands, then of each block after it: the leaf moves to the next block when
+    the caller asks for it (a caller that stops inside a block leaves the leaf there)."""
+    while leaf.is_active():
+        if leaf._ids is None:
+            leaf._read_ids()
+        if leaf._weights is None:
+            leaf._read_weights()
+        yield leaf._ids, leaf._weights, leaf._i, leaf._blocklength
+        leaf._i = leaf._blocklength - 1
+        leaf.next()  # to the next block
+
+
 def add_scores(matcher, scores, offset: int, limit: int, boost: float, slots: set) -> bool:
     """What ArrayUnionMatcher does with one of its clauses, block by block.
 
@@ -102,16 +116,11 @@ def add_scores(matcher, scores, offset: int, limit: int, boost: float, slots: se
     if figures is None:
         return False
     lengths, idf, avgfl, B, K1 = figures
-    while leaf.is_active():
-        if leaf._ids is None:
-            leaf._read_ids()
-        if leaf._weights is None:
-            leaf._read_weights()
-        ids, weights, end = leaf._ids, leaf._weights, leaf._blocklength
-        for i in range(leaf._i, end):
+    for ids, weights, start, end in _blocks(leaf):
+        for i in range(start, end):
             docnum = ids[i]
             if docnum >= limit:
-                leaf._i = i
+                leaf._i = i  # the leaf stays on this posting
                 return True
             tf, fl = weights[i], lengths[docnum]
             score = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
@@ -119,8 +128,6 @@ def add_scores(matcher, scores, offset: int, limit: int, boost: float, slots: se
                 score = score * inner  # WrappingMatcher.score()
             scores[docnum - offset] += score * boost
             slots.add(docnum - offset)
-        leaf._i = end - 1
-        leaf.next()  # to the next block
     return True
 
 
@@ -133,16 +140,9 @@ def leaf_scores(matcher) -> dict[int, float] | None:
         return None
     lengths, idf, avgfl, B, K1 = figures
     scores: dict[int, float] = {}
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        ids, weights, end = matcher._ids, matcher._weights, matcher._blocklength
-        for i in range(matcher._i, end):
+    for ids, weights, start, end in _blocks(matcher):
+        for i in range(start, end):
             docnum, tf = ids[i], weights[i]
             fl = lengths[docnum]
             scores[docnum] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        matcher._i = end - 1
-        matcher.next()  # to the next block
     return scores
