@@ -13,15 +13,12 @@ from pathlib import Path
 
 from helpers import ROOT
 from search import engine
-from search.cluster_rank import SCORE_DECIMALS, expand_multiterms
+from search.cluster_rank import expand_multiterms
 
 # `dask scheduler` and `dask worker`, from this interpreter's environment
 SCHEDULER = [sys.executable, "-m", "dask", "scheduler"]
 DASK = [sys.executable, "-m", "dask", "worker"]
 SCORE_TOLERANCE = 1e-6
-# Whether SearchIndex.search breaks ties by id (the patch to search/engine.py);
-# until then one index orders tied documents by their place in the index.
-ENGINE_BREAKS_TIES = hasattr(engine, "ranked_top") or hasattr(engine, "top_ranked")
 
 
 def free_port() -> int:
@@ -205,17 +202,6 @@ def comparable(result) -> dict:
     return out
 
 
-def _groups(hits) -> list[list]:
-    """Hits in runs of equal (rounded) score."""
-    out: list[list] = []
-    for hit in hits:
-        if out and round(out[-1][0].score, SCORE_DECIMALS) == round(hit.score, SCORE_DECIMALS):
-            out[-1].append(hit)
-        else:
-            out.append([hit])
-    return out
-
-
 def assert_same(single, sharded, what: str = "") -> None:
     """The same ids, order, scores (1e-6), snippets, totals, facets and suggestion."""
     a, b = comparable(single), comparable(sharded)
@@ -224,23 +210,6 @@ def assert_same(single, sharded, what: str = "") -> None:
     assert len(ids_b) == len(ids_a), f"{what}: {ids_b} vs one index's {ids_a}"
     for x, y in zip(single.results, sharded.results, strict=True):
         assert abs(x.score - y.score) <= SCORE_TOLERANCE, f"{what}: {x.id} {x.score} {y.score}"
-    if not ENGINE_BREAKS_TIES:
-        # one index orders ties by document number: the same runs of equal scores,
-        # the same documents in each run but the page's last (cut at the page's end)
-        runs_a, runs_b = _groups(single.results), _groups(sharded.results)
-        assert [len(r) for r in runs_a] == [len(r) for r in runs_b], what
-        for i, (ra, rb) in enumerate(zip(runs_a, runs_b, strict=True)):
-            ids = [h.id for h in rb]
-            assert ids == sorted(ids), f"{what}: tie not ordered by id: {ids}"
-            if i < len(runs_a) - 1:
-                assert sorted(h.id for h in ra) == ids, f"{what}: ties {ids}"
-        by_id = {h["id"]: h for h in a["results"]}
-        for hit in b["results"]:
-            if hit["id"] in by_id:
-                assert hit == by_id[hit["id"]], what
-        a = {k: v for k, v in a.items() if k != "results"}
-        b = {k: v for k, v in b.items() if k != "results"}
-    else:
-        assert ids_b == ids_a, f"{what}: ranked {ids_b}, one index ranks {ids_a}"
+    assert ids_b == ids_a, f"{what}: ranked {ids_b}, one index ranks {ids_a}"
     assert single.facets == sharded.facets, what
     assert b == a, what
