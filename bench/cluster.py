@@ -177,14 +177,14 @@ def same(one, many) -> str:
 class Reference:
     """One index as the engine ranks with the patches of docs/scale-out.md: prefixes,
     wildcards and fuzzy terms expanded over the whole index, and Whoosh's matchers fixed
-    (search/cluster_whoosh.py, applied while it searches). Ties still come in index order."""
+    (search/whoosh_ext/, applied once a process). Ties still come in index order."""
 
     def __init__(self, folder: Path):
         from search.engine import SearchIndex
 
         class Expanding(SearchIndex):
             def parse(self, text: str):
-                from search.cluster_rank import expand_multiterms
+                from search.query.expand import expand_multiterms
 
                 parsed = super().parse(text)
                 parsed.query = expand_multiterms(parsed.query, self.searcher().reader())
@@ -193,13 +193,7 @@ class Reference:
         self.ix = Expanding(folder)
 
     def search(self, text: str, **kwargs):
-        from search.cluster_whoosh import fix_whoosh
-
-        undo = fix_whoosh()
-        try:
-            return self.ix.search(text, **kwargs)
-        finally:
-            undo()
+        return self.ix.search(text, **kwargs)
 
     def close(self) -> None:
         self.ix.close()
@@ -391,8 +385,8 @@ def report(results: dict) -> str:
     lines += [
         "",
         "One index as it is differs where Whoosh's top-k search loses documents or scores a "
-        "prefix by segment, which the shards do not (search/cluster_whoosh.py, "
-        "search/cluster_rank.py); the patched one is compared without its tie order. The "
+        "prefix by segment, which the shards do not (search/whoosh_ext/matchers.py, "
+        "search/query/expand.py); the patched one is compared without its tie order. The "
         "one index's times are those of the engine as it is.",
     ]
     lines += [

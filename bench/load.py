@@ -49,7 +49,7 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- load-test:begin -->", "<!-- load-test:end -->"
 HOST = "127.0.0.1"
-MAX_QUERY_LENGTH = 1000  # search.query.MAX_QUERY_LENGTH, the web's default cap
+MAX_QUERY_LENGTH = 1000  # search.MAX_QUERY_LENGTH, the web's default cap
 
 # The query mix: (kind, weight, [(query, extra parameters)]).
 MIX: list[tuple[str, int, list[tuple[str, dict]]]] = [
@@ -532,7 +532,7 @@ def run_load(
         "rss_after_mb": round(rss_after / 2**20, 1),
         "rss_ratio": round(rss_after / rss_warm, 3),
         # the goal is on the processes' own memory: file-backed pages are the index's
-        # segment files, mapped and read in place (search/storage.py), which RSS counts
+        # segment files, mapped and read in place (search/whoosh_ext/storage.py), which RSS counts
         # as the queries touch them; they are the page cache's, bounded by the index size
         "anon_ratio": round(detail_after["RssAnon"] / detail_warm["RssAnon"], 3)
         if detail_warm.get("RssAnon")

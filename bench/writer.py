@@ -5,7 +5,7 @@
     python bench/writer.py --docs 3000 --limit 100000 --buffer
 
 Feeds the first N documents of a corpus (``bench/out/corpus-10000.jsonl`` by
-default, read as ``search-cli index`` reads it) to ``search.writer.FastSegmentWriter``
+default, read as ``search-cli index`` reads it) to ``search.index.writer.FastSegmentWriter``
 with ``limitmb`` = LIMIT, then commits; prints the CPU seconds of adding and of the
 commit (``time.process_time``), the number of sorted runs spilled, and the peak RSS
 of the process. ``--code DIR`` imports ``search`` from another checkout, for an A/B
@@ -60,7 +60,7 @@ def main() -> None:
     sys.path.insert(0, str(args.code or BENCH.parent))
     from search import index as index_module
     from search.documents import read_paths
-    from search.writer import FastSegmentWriter
+    from search.index.writer import FastSegmentWriter
 
     with tempfile.TemporaryDirectory() as tmp:
         ix = index_module.create(Path(tmp) / "ix")

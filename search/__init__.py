@@ -1,10 +1,14 @@
 """Full-text search over Hindi, Arabic and Persian news, across scripts.
 
-The path of a search, top to bottom: :mod:`search.analysis` (text → terms) →
-:mod:`search.documents` (files → documents) → :mod:`search.index` (documents →
-Whoosh index) → :mod:`search.query` (what the reader typed → a query) →
-:mod:`search.engine` (ranking, paging, facets) → :mod:`search.highlight`
-(snippets) → :mod:`search.cli` and the ``web`` package.
+One package a job, each importing only those before it: :mod:`search.analysis`
+(text → terms) → :mod:`search.documents` (files → documents) →
+:mod:`search.index` (documents → Whoosh index) → :mod:`search.query` (what the
+reader typed → a query) → :mod:`search.ranking` (matches, scored and ordered)
+→ :mod:`search.engine` with :mod:`search.highlight` and :mod:`search.suggest`
+(a page of results) → :mod:`search.cli` and the ``web`` package.
+:mod:`search.whoosh_ext` is everything that reaches into Whoosh's internals;
+:mod:`search.cluster` searches shards on a Dask cluster through the same steps.
+See docs/architecture.md.
 
 >>> from search import open_index
 >>> with open_index() as ix:                         # doctest: +SKIP
@@ -20,30 +24,50 @@ from typing import TYPE_CHECKING
 # Each public name, and the module it comes from. They are imported when first
 # asked for (PEP 562), not here: ``search-cli "QUERY"`` imports ``search.cli``
 # and, opening an index, ``search.index``, and each of those imports this
-# package first; neither needs the document reader nor the writer.
+# package first; neither needs the writer.
 _EXPORTS = {
-    "SearchTimeout": "budget",
+    "DEFAULT_TIME_BUDGET": "budget",
     "Document": "documents",
     "Problem": "documents",
     "read_paths": "documents",
-    "Hit": "engine",
     "SearchIndex": "engine",
-    "SearchResult": "engine",
-    "StoredDocument": "engine",
     "open_index": "engine",
-    "IndexError_": "index",
+    "BadInput": "errors",
+    "IndexError_": "errors",
+    "IndexUnavailable": "errors",
+    "InvalidDocument": "errors",
+    "QueryError": "errors",
+    "SearchError": "errors",
+    "SearchTimeout": "errors",
     "IndexReport": "index",
     "default_index_dir": "index",
     "update": "index",
-    "QueryError": "query",
+    "LANG_CODES": "languages",
+    "LANGUAGES": "languages",
+    "MAX_QUERY_LENGTH": "query",
+    "Hit": "results",
+    "Searchable": "results",
+    "SearchResult": "results",
+    "StoredDocument": "results",
 }
 
 if TYPE_CHECKING:
-    from .budget import SearchTimeout
+    from .budget import DEFAULT_TIME_BUDGET
     from .documents import Document, Problem, read_paths
-    from .engine import Hit, SearchIndex, SearchResult, StoredDocument, open_index
-    from .index import IndexError_, IndexReport, default_index_dir, update
-    from .query import QueryError
+    from .engine import SearchIndex, open_index
+    from .errors import (
+        BadInput,
+        IndexError_,
+        IndexUnavailable,
+        InvalidDocument,
+        QueryError,
+        SearchError,
+        SearchTimeout,
+    )
+    from .index import IndexReport, default_index_dir, update
+    from .languages import LANG_CODES, LANGUAGES
+    from .query import MAX_QUERY_LENGTH
+    from .results import Hit, Searchable, SearchResult, StoredDocument
 
 
 def __getattr__(name: str):
@@ -60,15 +84,24 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BadInput",
+    "DEFAULT_TIME_BUDGET",
     "Document",
     "Hit",
     "IndexError_",
     "IndexReport",
+    "IndexUnavailable",
+    "InvalidDocument",
+    "LANGUAGES",
+    "LANG_CODES",
+    "MAX_QUERY_LENGTH",
     "Problem",
     "QueryError",
+    "SearchError",
     "SearchIndex",
     "SearchResult",
     "SearchTimeout",
+    "Searchable",
     "StoredDocument",
     "default_index_dir",
     "open_index",

@@ -8,12 +8,13 @@ import gc
 def run() -> None:
     """Runs ``search-cli`` with the cyclic garbage collector kept off what lives until exit.
 
-    The modules a search imports (Whoosh, click, ours) make some 25,000 objects
-    that live as long as the process: the collector walked them again and again
-    while they were being imported, and the interpreter's collections at exit
-    walked them once more, about 25 ms of a 130 ms ``search-cli "QUERY"``. So it
-    is off while they are imported, they are frozen (never walked again), and what
-    the command made is frozen at exit. The command runs with the collector on:
+    The modules a search imports (Whoosh, click, ours) make tens of thousands of
+    objects that live as long as the process: the collector walked them again and
+    again while they were being imported, and the interpreter's collections at
+    exit walked them once more, a fair part of a ``search-cli "QUERY"``
+    (docs/BENCHMARKS.md has the figures). So it is off while they are imported,
+    they are frozen (never walked again), and what the command made is frozen at
+    exit. The command runs with the collector on:
     ``serve`` and ``index`` run for long.
     """
     gc.disable()

@@ -16,25 +16,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+from .errors import SearchTimeout
+
 # Seconds a search may take in the web server and in `search-cli`; 0: no limit.
 DEFAULT_TIME_BUDGET = 5.0
 # Terms all the prefixes, wildcards and fuzzy words of one query may stand for
 # together (each alone is bounded by search.query.MAX_EXPANSIONS, per field):
-# a matcher a term, built before any budget check can run, at ~0.5 ms each.
+# a matcher a term, built before any budget check can run.
 MAX_QUERY_EXPANSIONS = 4000
 
+__all__ = ["DEFAULT_TIME_BUDGET", "MAX_QUERY_EXPANSIONS", "Deadline", "SearchTimeout"]
+
 T = TypeVar("T")
-
-
-class SearchTimeout(Exception):
-    """A search stopped at its time budget (a 503 from the web, exit 2 from the CLI)."""
-
-    def __init__(self, budget: float):
-        self.budget = budget
-        super().__init__(
-            f"the search was stopped after {budget:g} s, its time budget; a query with "
-            "fewer wildcards (*, ?) or fuzzy words (~) takes less"
-        )
 
 
 class Deadline:
@@ -48,6 +41,10 @@ class Deadline:
     def check(self) -> None:
         if self._at is not None and self._clock() > self._at:
             raise SearchTimeout(self.seconds or 0)
+
+    def left(self) -> float | None:
+        """Seconds left (at least 0); None without a limit."""
+        return None if self._at is None else max(0.0, self._at - self._clock())
 
     def iterate(self, items: Iterable[T], every: int = 64) -> Iterator[T]:
         """``items``, checking the deadline every ``every`` of them."""

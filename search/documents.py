@@ -19,8 +19,9 @@ from datetime import date as Date
 from pathlib import Path
 
 from .analysis import detect_language
+from .errors import BadInput
+from .languages import LANGUAGES
 
-LANGUAGES = ("ar", "fa", "hi", "en")
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 TITLE_MAX = 120
@@ -61,10 +62,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
-
-
-class BadInput(ValueError):
-    pass
 
 
 def valid_date(value: object) -> str | None:

@@ -10,24 +10,36 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as Q
 
-from . import bm25
 from . import index as index_module
-from .analysis import token_script
 from .budget import MAX_QUERY_EXPANSIONS, Deadline
-from .cluster_rank import expand_multiterms, multiterm_expansions, ranked_top
-from .cluster_whoosh import fix_whoosh
-from .collect import Scored, scored_matches
-from .highlight import MatchTerms, mark_all, snippet
-from .query import LANG_CODES, ParsedQuery, QueryBuilder, QueryError
+from .errors import QueryError
+from .highlight import MatchTerms, highlighted_hit, marked_document
+from .languages import LANG_CODES
+from .query import ParsedQuery, QueryBuilder
+from .query.expand import expand_multiterms, multiterm_expansions
+from .query.parse import date_range
+from .ranking import bm25
+from .ranking.collect import Scored, scored_matches
+from .ranking.order import ranked_top
+from .results import SearchResult, StoredDocument, stored_document
+from .suggest import (
+    SUGGEST_BELOW,
+    best_completions,
+    completion_candidates,
+    completions,
+    corrected_query,
+    spellings,
+    split_prefix,
+)
+from .whoosh_ext import install as install_whoosh_ext
 
 # Whoosh's top-k search and AND NOT lose or let through documents depending on
-# where they lie in the index (search/cluster_whoosh.py).
-fix_whoosh()
+# where they lie in the index (search/whoosh_ext/matchers.py).
+install_whoosh_ext()
 
 # BM25F, with K1 and B as Lucene's reference runs on the relevance sets use
 # them (and as they measured best there); titles are short and all about the
@@ -37,89 +49,6 @@ B = 0.4
 TITLE_B = 0.5
 MAX_LIMIT = 100
 MAX_PAGE = 1000
-
-
-@dataclass
-class Hit:
-    id: str
-    title: str
-    lang: str
-    date: str | None
-    score: float
-    snippet: str
-    url: str | None = None
-    path: str | None = None
-    # the title as HTML with the query's matches marked (not in the JSON shape)
-    title_html: str = ""
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "lang": self.lang,
-            "date": self.date,
-            "score": round(self.score, 6),
-            "snippet": self.snippet,
-        }
-
-
-@dataclass
-class SearchResult:
-    query: str
-    total: int
-    took_ms: float
-    suggestion: str | None
-    results: list[Hit]
-    page: int = 1
-    limit: int = 10
-    lang: str | None = None
-    facets: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.limit))
-
-    def to_dict(self) -> dict:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "took_ms": round(self.took_ms, 3),
-            "suggestion": self.suggestion,
-            "results": [hit.to_dict() for hit in self.results],
-        }
-
-
-@dataclass
-class StoredDocument:
-    id: str
-    title: str
-    text: str
-    lang: str
-    date: str | None
-    url: str | None
-    path: str | None
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "text": self.text,
-            "lang": self.lang,
-            "date": self.date,
-            "url": self.url,
-        }
-
-
-def _stored(fields: dict) -> StoredDocument:
-    return StoredDocument(
-        id=fields["id"],
-        title=fields.get("title", ""),
-        text=fields.get("body", ""),
-        lang=fields.get("lang", ""),
-        date=fields.get("date") or None,
-        url=fields.get("url"),
-        path=fields.get("path"),
-    )
 
 
 def parse_request(
@@ -226,9 +155,7 @@ class SearchIndex:
             parsed.query, searcher.reader(), deadline, MAX_QUERY_EXPANSIONS
         )
         query = expand_multiterms(parsed.query, expansions=expansions)
-        date_filter = None
-        if date_from or date_to:
-            date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
+        date_filter = date_range(date_from, date_to)
         # One pass scores every match under the date filter; the ranking, the
         # total and the per-language counts all come from it. (A top-k search
         # may skip documents that cannot reach the top, but the counts then
@@ -242,24 +169,11 @@ class SearchIndex:
         hits = []
         for score, docnum in top[(page - 1) * limit :]:
             deadline.check()  # a snippet of a very long article can take seconds
-            fields = searcher.stored_fields(docnum)
-            body = fields.get("body", "")
-            title = fields.get("title", "")
-            hits.append(
-                Hit(
-                    id=fields["id"],
-                    title=fields.get("title", ""),
-                    lang=fields.get("lang", ""),
-                    date=fields.get("date") or None,
-                    score=float(score or 0.0),
-                    snippet=snippet(body, terms, fields.get("lang")) if snippets else "",
-                    url=fields.get("url"),
-                    path=fields.get("path"),
-                    title_html=mark_all(title, terms, fields.get("lang")),
-                )
-            )
+            hits.append(highlighted_hit(searcher.stored_fields(docnum), score, terms, snippets))
         deadline.check()
-        suggestion = self._suggestion(parsed, total) if total < 3 else None
+        suggestion = None
+        if total < SUGGEST_BELOW:
+            suggestion = corrected_query(parsed, self.builder, self._spellings)
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             query=text,
@@ -291,7 +205,7 @@ class SearchIndex:
         """
         scored = scored_matches(scorer, query, deadline or Deadline(None), filter=date_filter)
         facets, total, shown = self._counts(searcher, scored, lang)
-        # ties by id, not by place in the index (search/cluster_rank.py)
+        # ties by id, not by place in the index (search/ranking/order.py)
         top = ranked_top(shown.leading(k), k, lambda n: searcher.stored_fields(n)["id"])
         return facets, total, top
 
@@ -320,44 +234,22 @@ class SearchIndex:
         self._local.lang_docs = (searcher, docs)
         return docs
 
-    def _suggestion(self, parsed: ParsedQuery, total: int) -> str | None:
-        """A corrected query from the index's own words, for words it lacks."""
-        reader = self.searcher().reader()
-        corrector = self.searcher().corrector("body")
-        text = parsed.text
-        changed = False
-        for word in parsed.words:
-            exact = self.builder.exact(word)
-            if not exact or len(exact) < 3 or exact.isdigit():
-                continue
-            if reader.doc_frequency("body", exact) or reader.doc_frequency("title", exact):
-                continue
-            script = token_script(word)
-            for candidate in corrector.suggest(exact, limit=5, maxdist=2, prefix=1):
-                if token_script(candidate) == script and candidate != exact:
-                    text = text.replace(word, candidate, 1)
-                    changed = True
-                    break
-        return text if changed else None
+    def _spellings(self, words: list[str]) -> list[list[dict]]:
+        return [spellings(self.searcher().reader(), words)]
 
     # -- documents
 
     def document(self, doc_id: str) -> StoredDocument | None:
         fields = self.searcher().document(id=doc_id)
-        return _stored(fields) if fields else None
+        return stored_document(fields) if fields else None
+
+    def match_terms(self, text: str) -> MatchTerms:
+        """The terms the query ``text`` looks up in this index (QueryError if it cannot)."""
+        return MatchTerms.of(self.parse(text).query, self.searcher().reader())
 
     def marked(self, doc: StoredDocument, text: str | None) -> dict[str, str]:
         """The document's title and text as HTML, with the query's matches marked."""
-        terms = MatchTerms()
-        if text and text.strip():
-            try:
-                terms = MatchTerms.of(self.parse(text).query, self.searcher().reader())
-            except QueryError:
-                pass
-        return {
-            "title": mark_all(doc.title, terms, doc.lang),
-            "text": mark_all(doc.text, terms, doc.lang),
-        }
+        return marked_document(doc, text, self.match_terms)
 
     # -- what the index holds
 
@@ -380,34 +272,17 @@ class SearchIndex:
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions of ``prefix``: its last word completed from the index's own
         words, as they are written in the articles, then titles that match it."""
-        words = prefix.split()
-        if not words or any("\ud800" <= ch <= "\udfff" for ch in prefix):
+        split = split_prefix(self.builder, prefix)
+        if split is None:
             return []
-        head, last = " ".join(words[:-1]), self.builder.exact(words[-1])
-        if not last:
-            return []
+        head, last = split
         searcher = self.searcher()
-        reader = searcher.reader()
-        scored = []
-        for term in reader.expand_prefix("body", last):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            scored.append((reader.doc_frequency("body", word), word))
-            if len(scored) >= 2000:
-                break
-        scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        completions = [
-            (head + " " + self._surface(word)).strip() for _, word in scored[: max(1, limit - 2)]
-        ]
-        titles = searcher.search(Q.Prefix("title", last), limit=limit)
-        for hit in titles:
-            if len(completions) >= limit:
-                break
-            title = hit["title"]
-            if title not in completions:
-                completions.append(title)
-        return completions[:limit]
+        words = best_completions([completion_candidates(searcher.reader(), last)], limit)
+        surfaces = {word: self.surface(word) for word in words}
+        titles = (hit["title"] for hit in searcher.search(Q.Prefix("title", last), limit=limit))
+        return completions(head, words, surfaces, titles, limit)
 
-    def _surface(self, term: str) -> str:
+    def surface(self, term: str) -> str:
         """How an exact term is written in the first article that has it."""
         cached = self._surfaces.get(term)
         if cached is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import SearchIndex
-from .query import QueryError
+from .errors import QueryError
 
 MEASURES = ("RR@10", "nDCG@10", "R@10", "R@100")
 MEASURE_NAMES = {"RR@10": "MRR@10", "nDCG@10": "nDCG@10", "R@10": "R@10", "R@100": "R@100"}

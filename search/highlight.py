@@ -15,6 +15,7 @@ chunks' words could depend on their neighbours.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -22,6 +23,8 @@ from whoosh import query as Q
 
 from .analysis import Analysis, default_analysis, word_spans
 from .analysis.analyzers import ChunkTerms
+from .errors import QueryError
+from .results import Hit, StoredDocument
 
 SNIPPET_WIDTH = 200
 ELLIPSIS = "…"
@@ -237,3 +240,37 @@ def snippet(
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     return prefix + body.strip() + suffix
+
+
+def highlighted_hit(fields: dict, score: float, terms: MatchTerms, snippets: bool = True) -> Hit:
+    """A hit from a document's stored fields: its snippet and title with the matches marked."""
+    body, title, lang = fields.get("body", ""), fields.get("title", ""), fields.get("lang")
+    return Hit(
+        id=fields["id"],
+        title=title,
+        lang=fields.get("lang", ""),
+        date=fields.get("date") or None,
+        score=float(score or 0.0),
+        snippet=snippet(body, terms, lang) if snippets else "",
+        url=fields.get("url"),
+        path=fields.get("path"),
+        title_html=mark_all(title, terms, lang),
+    )
+
+
+def marked_document(
+    doc: StoredDocument, text: str | None, match_terms: Callable[[str], MatchTerms]
+) -> dict[str, str]:
+    """The document's title and text as HTML, with the matches of query ``text`` marked
+    (``match_terms(text)``: the terms it looks up in the index); nothing marked for a
+    query that cannot be searched."""
+    terms = MatchTerms()
+    if text and text.strip():
+        try:
+            terms = match_terms(text)
+        except QueryError:
+            pass
+    return {
+        "title": mark_all(doc.title, terms, doc.lang),
+        "text": mark_all(doc.text, terms, doc.lang),
+    }

@@ -11,6 +11,8 @@ import pytest
 from helpers import SEEDS
 from search import IndexError_, open_index, update
 from search import index as index_module
+from search.index import seeds as seeds_module
+from search.index import updating as updating_module
 
 
 def search_ids(index_dir, query):
@@ -106,7 +108,7 @@ def test_unchanged_seeds_are_not_read_again(tmp_path, monkeypatch):
         raise AssertionError("the seeds were read although their sizes and times had not moved")
 
     with monkeypatch.context() as m:
-        m.setattr(index_module, "seeds_fingerprint", no_hashing)
+        m.setattr(seeds_module, "seeds_fingerprint", no_hashing)
         assert index_module.ensure_seeded(index_dir, seeds) is None
 
 
@@ -143,7 +145,7 @@ def test_default_index_of_an_older_format_is_rebuilt_keeping_its_dotfiles(tmp_pa
 
 def test_default_index_dir_falls_back_to_user_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("SEARCH_INDEX", raising=False)
-    monkeypatch.setattr(index_module, "CHECKOUT_DIR", tmp_path / "not-a-checkout")
+    monkeypatch.setattr(seeds_module, "CHECKOUT_DIR", tmp_path / "not-a-checkout")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert (
         index_module.default_index_dir()
@@ -192,7 +194,7 @@ def test_one_pass_analysis_gives_the_analyzers_postings(tmp_path):
 
 def test_parallel_writers_give_the_same_results(tmp_path, monkeypatch, seeds_index):
     """Several processes writing a segment each: the same answers as one writer."""
-    monkeypatch.setattr(index_module, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(updating_module, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setenv("SEARCH_INDEX_PROCS", "2")
     report = update(tmp_path / "ix", [SEEDS])
     assert report.added == 5

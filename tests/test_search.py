@@ -255,7 +255,7 @@ def test_fuzzy_terms_are_the_words_whoosh_finds(seeds_index):
     # same length only
     from whoosh.reading import IndexReader
 
-    from search.fuzzy import words_within
+    from search.query.fuzzy import words_within
 
     reader = seeds_index.searcher().reader()
     words = [w.decode() for w in reader.lexicon("body")]
@@ -281,7 +281,7 @@ def test_fuzzy_term_forgives_swapped_letters_on_a_one_segment_index(seeds_index)
 
 
 def test_prefix_expansions_are_bounded(seeds_index, monkeypatch):
-    from search import query
+    from search.query import parse as query
 
     reader = seeds_index.searcher().reader()
     (prefix,) = [q for q in seeds_index.parse("ا*").query.leaves() if q.fieldname == "body"]
@@ -301,21 +301,22 @@ def test_question_mark_ending_a_word_is_punctuation(seeds_index):
 
 
 def test_array_union_finds_and_scores_as_whoosh_did(seeds_index):
-    # search/cluster_whoosh.py's faster ArrayUnionMatcher: the same documents,
+    # search/whoosh_ext/matchers.py's faster ArrayUnionMatcher: the same documents,
     # the same sums, in blocks of 2 documents so that every path is taken
     from whoosh.matching import combo
 
-    from search.cluster_whoosh import WHOOSH_ARRAY_UNION
+    from search import whoosh_ext
 
-    whooshs = type("WhooshUnion", (combo.ArrayUnionMatcher,), dict(WHOOSH_ARRAY_UNION))
     searcher = seeds_index.searcher()
     query = seeds_index.parse("ترامب tungsten معدن رئیس ट्रंप").query
     terms = [leaf for leaf in query.leaves() if leaf.field() in ("body", "stem", "key")]
     assert len(terms) > 5
 
-    def walk(cls, scored, start=0, minquality=None):
+    def walk(scored, start=0, minquality=None):
         ms = [t.matcher(searcher, searcher.context()) for t in terms]
-        union = cls(ms, searcher.doc_count_all(), boost=1.5, scored=scored, partsize=2)
+        union = combo.ArrayUnionMatcher(
+            ms, searcher.doc_count_all(), boost=1.5, scored=scored, partsize=2
+        )
         if start:
             union.skip_to(start)
         if minquality is not None:
@@ -326,27 +327,34 @@ def test_array_union_finds_and_scores_as_whoosh_did(seeds_index):
             union.next()
         return seen
 
-    ours = walk(combo.ArrayUnionMatcher, True)
-    assert len(ours) > 2 and ours == walk(whooshs, True)
-    assert walk(combo.ArrayUnionMatcher, False) == walk(whooshs, False)
-    assert walk(combo.ArrayUnionMatcher, True, start=3) == walk(whooshs, True, start=3)
-    best = max(score for _, score, _ in ours)
-    assert walk(combo.ArrayUnionMatcher, True, minquality=best / 2) == walk(
-        whooshs, True, minquality=best / 2
-    )
-    for scored in (True, False):
+    def all_ids(scored):
         ms = [t.matcher(searcher, searcher.context()) for t in terms]
-        ids = list(combo.ArrayUnionMatcher(ms, 5, scored=scored, partsize=2).all_ids())
-        ms = [t.matcher(searcher, searcher.context()) for t in terms]
-        assert ids == list(whooshs(ms, 5, scored=scored, partsize=2).all_ids())
+        return list(combo.ArrayUnionMatcher(ms, 5, scored=scored, partsize=2).all_ids())
+
+    def walks():
+        best = max(score for _, score, _ in walk(True))
+        return [
+            walk(True),
+            walk(False),
+            walk(True, start=3),
+            walk(True, minquality=best / 2),
+            all_ids(True),
+            all_ids(False),
+        ]
+
+    ours = walks()
+    with whoosh_ext.stock():
+        whooshs = walks()
+    assert len(ours[0]) > 2 and ours == whooshs
 
 
 def test_bm25_scores_are_whooshs_to_the_last_bit(seeds_index):
-    # search/bm25.py reads the field lengths once per segment and writes
+    # search/ranking/bm25.py reads the field lengths once per segment and writes
     # Whoosh's formula out: the scores must not move, not even in the last bit
     from whoosh import scoring
 
-    from search import bm25, engine
+    from search import engine
+    from search.ranking import bm25
 
     searcher = seeds_index.searcher()
     reader = searcher.reader()
@@ -362,7 +370,7 @@ def test_bm25_scores_are_whooshs_to_the_last_bit(seeds_index):
 
 
 def test_preloaded_or_scores_as_whooshs_union_tree(seeds_index, monkeypatch):
-    # search/cluster_whoosh.py preloads an OR's scores on segments of any size,
+    # search/whoosh_ext/matchers.py preloads an OR's scores on segments of any size,
     # where Whoosh walked a tree of unions above 5,000 documents
     from whoosh import query as Q
 

@@ -1,4 +1,4 @@
-"""Searchers read the mapped segment files in place (search/storage.py)."""
+"""Searchers read the mapped segment files in place (search/whoosh_ext/storage.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import tracemalloc
 import pytest
 
 from search import open_index, update
-from search.storage import MappedReader
+from search.whoosh_ext.storage import MappedReader
 
 TEXT = b"line one\nline two\n\x80\x03binary"
 

@@ -10,7 +10,7 @@ from whoosh.writing import SegmentWriter
 from helpers import generate_corpus
 from search import index as index_module
 from search.documents import read_paths
-from search.writer import FastSegmentWriter
+from search.index.writer import FastSegmentWriter
 
 
 @pytest.fixture(scope="module")

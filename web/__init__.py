@@ -13,8 +13,7 @@ import sys
 
 from flask import Flask
 
-from search.budget import DEFAULT_TIME_BUDGET
-from search.query import MAX_QUERY_LENGTH
+from search import DEFAULT_TIME_BUDGET, MAX_QUERY_LENGTH
 
 # Content-Security-Policy: nothing inline, nothing from another origin.
 CSP = "; ".join(
@@ -70,9 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    from . import engine, errors, views
+    from . import errors, state, views
 
-    engine.init_app(app)
+    state.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.bp)
 
@@ -112,8 +111,8 @@ def serve(
     such as a ``search.cluster.ShardedIndex`` (``search-cli serve --cluster
     ADDRESS``); it is served by this process alone.
     """
-    from .engine import get_index, set_index
     from .server import Supervisor, default_threads, listening_socket, serve_app
+    from .state import get_index, set_index
 
     if index is not None or not hasattr(os, "fork"):
         workers = 1
@@ -141,7 +140,7 @@ def serve(
 
 
 def _worker_app(config: dict | None) -> Flask:
-    from .engine import get_index
+    from .state import get_index
 
     app = create_app(config)
     with app.app_context():

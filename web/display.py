@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date as Date
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from search import LANG_CODES, LANGUAGES
 
-@dataclass(frozen=True)
-class Language:
-    code: str
-    name: str  # in English, the page's language
-    native: str
-    dir: str
-
-
-LANGUAGES = {
-    lang.code: lang
-    for lang in (
-        Language("ar", "Arabic", "العربية", "rtl"),
-        Language("fa", "Persian", "فارسی", "rtl"),
-        Language("hi", "Hindi", "हिन्दी", "ltr"),
-        Language("en", "English", "English", "ltr"),
-    )
-}
 # the order of the language filter
-LANGUAGE_ORDER = ("ar", "fa", "hi", "en")
+LANGUAGE_ORDER = LANG_CODES
 
 
 def text_dir(lang: str | None) -> str:

@@ -27,13 +27,14 @@ from flask import (
 from search import QueryError, SearchResult, SearchTimeout
 
 from . import display
-from .engine import get_index
+from .state import get_index
 
 bp = Blueprint("search", __name__)
 
 
-class InputError(ValueError):
-    """A parameter that cannot be used, with a message for the reader (a 400)."""
+class InputError(QueryError):
+    """A parameter that cannot be used, with a message for the reader (a 400): a
+    QueryError of the request's own, so ``search.SearchError`` catches it too."""
 
 
 # -- reading parameters
@@ -123,6 +124,7 @@ class SearchForm:
             lang=self.lang,
             date_from=self.date_from,
             date_to=self.date_to,
+            time_budget=current_app.config["QUERY_TIME_BUDGET"],
         )
 
     def args(self, **changes) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from helpers import ROOT
 from search import engine
-from search.cluster_rank import expand_multiterms
+from search.query.expand import expand_multiterms
 
 # `dask scheduler` and `dask worker`, from this interpreter's environment
 SCHEDULER = [sys.executable, "-m", "dask", "scheduler"]
@@ -178,7 +178,7 @@ class DaskCluster:
 
 class Reference(engine.SearchIndex):
     """SearchIndex as search/engine.py has it, with prefixes, wildcards and fuzzy terms
-    expanded over the whole index before searching (search/cluster_rank.py says why).
+    expanded over the whole index before searching (search/query/expand.py says why).
 
     Once the engine expands them itself (the patch to search/engine.py), this
     changes nothing: an expanded query has nothing left to expand.

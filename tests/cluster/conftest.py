@@ -24,20 +24,6 @@ from search.cluster import ShardedIndex, connect, index_sharded  # noqa: E402
 TIMEOUT = 20.0  # generous: the machine may be busy; failure tests set their own
 
 
-@pytest.fixture(scope="module", autouse=True)
-def whoosh_fixes():
-    """One index with the Whoosh fixes the shards run with (search/cluster_whoosh.py).
-
-    Applied per module and undone after, so the other tests of the session
-    see the engine as it is.
-    """
-    from search.cluster_whoosh import fix_whoosh
-
-    undo = fix_whoosh()
-    yield
-    undo()
-
-
 @pytest.fixture(scope="session")
 def dask_cluster(tmp_path_factory):
     cluster = DaskCluster(tmp_path_factory.mktemp("dask"))

@@ -125,7 +125,7 @@ def test_a_paused_worker_times_out_and_is_named(fragile, corpus_index):
 def test_the_web_front_end_shows_a_partial_result(fragile):
     """JSON with partial and missing_shards, and a page: never a 500."""
     import web
-    from web import engine as web_engine
+    from web import state as web_engine
 
     fragile.wait_for_workers(2)
     ix = ShardedIndex(fragile.address, timeout=FAST)

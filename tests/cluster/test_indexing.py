@@ -16,13 +16,13 @@ from clusterlib import Reference, assert_same, free_port
 from helpers import ROOT, SEEDS
 from search import IndexError_
 from search.cluster import ShardedIndex, cluster_status, discover, index_sharded
-from search.cluster_shard import shard_documents, shard_of
+from search.cluster.shard import shard_documents, shard_of
 
-# search-cli with the cluster commands registered (what search/cli.py will do itself)
+# search-cli, whose commands take --cluster
 CLI = [
     sys.executable,
     "-c",
-    "from search.cli import main; from search.cluster_cli import register; register(main); main()",
+    "from search.cli import main; main()",
 ]
 
 

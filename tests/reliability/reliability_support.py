@@ -32,12 +32,12 @@ def cli_command(*args: str | os.PathLike) -> list[str]:
 
 
 def cli_command_with_lock_timeout(seconds: float, *args: str | os.PathLike) -> list[str]:
-    """``search-cli ARGS`` with ``search.index.WRITE_LOCK_TIMEOUT`` shortened, so that a test
+    """``search-cli ARGS`` with ``search.index.updating.WRITE_LOCK_TIMEOUT`` shortened, so that a test
     of "the lock is held" does not wait the full minute."""
     code = (
         "import sys\n"
-        "import search.index\n"
-        f"search.index.WRITE_LOCK_TIMEOUT = {seconds!r}\n"
+        "import search.index.updating\n"
+        f"search.index.updating.WRITE_LOCK_TIMEOUT = {seconds!r}\n"
         "from search.cli import main\n"
         "sys.argv[0] = 'search-cli'\n"
         "main()\n"

@@ -33,7 +33,7 @@ from reliability_support import (
 )
 from whoosh import index as whoosh_index
 
-import search.index as index_module
+import search.index.updating as index_module
 from search import IndexError_, open_index, update
 from web import create_app
 

@@ -38,7 +38,7 @@ from whoosh.multiproc import SubWriterTask
 
 from search import IndexError_, open_index, update
 from search.index import WRITE_LOCK_TIMEOUT
-from search.query import plain_words
+from search.query.parse import plain_words
 
 pytestmark = pytest.mark.slow
 

@@ -19,9 +19,9 @@ from reliability_support import cli_command, run
 
 from helpers import SEEDS
 from search import QueryError, SearchResult, update
-from search.query import MAX_QUERY_LENGTH
+from search import MAX_QUERY_LENGTH
 from web import create_app
-from web.engine import EXTENSION
+from web.state import EXTENSION
 
 SYNTAX = list("\"()[]{}:*~^+-\\?'") + ["«", "»", "“", "”", "„", "〝", "''", '""', "\\\\"]
 FIELDS = [

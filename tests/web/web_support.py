@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from web import create_app
-from web.engine import EXTENSION
+from web.state import EXTENSION
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"

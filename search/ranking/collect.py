@@ -4,11 +4,11 @@ The engine scores every match in one pass (the ranking, the total and the
 per-language counts all come from it). Whoosh's ``UnlimitedCollector`` does
 that with several Python calls per matched document (the collector's
 generator, ``id()``, ``score()``, ``next()``, a set and a list), then sorts
-them all: over half the time of a query matching most of the index; an
+them all, which cost most of a query matching most of the index; an
 ``AND`` or a ``NOT`` also moved its two sides along one posting at a time.
 :func:`scored_matches` builds the same matchers and reads the scores of their
 documents child by child into dicts (an OR's preloaded parts,
-search/cluster_whoosh.py, whole; a term's posting blocks whole), adding them up
+search/whoosh_ext/matchers.py, whole; a term's posting blocks whole), adding them up
 as each Whoosh matcher does, in the same order, so that every score is the
 same float; :func:`leading` sorts only what the page can show.
 """
@@ -16,15 +16,16 @@ same float; :func:`leading` sorts only what the page can show.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
 from itertools import compress
 
 from whoosh.matching import binary, combo, wrappers
 
+from ..budget import Deadline
+from ..whoosh_ext.matchers import union_scores
+from ..whoosh_ext.segments import filter_docnums
 from . import bm25
-from .budget import Deadline
-from .cluster_rank import SCORE_DECIMALS
-from .phrase import ScoredListMatcher
+from .order import SCORE_DECIMALS
+from .phrase import ScoredListMatcher, fast_phrases
 
 # Whoosh's scored collectors let a matcher simplify itself every this many matches.
 _REPLACE_EVERY = 10
@@ -57,7 +58,7 @@ class Scored:
     def leading(self, n: int) -> list[Item]:
         """The start of the matches sorted as Whoosh's ``Results.top_n``: at least the
         first ``n`` and every one whose score rounds like the ``n``-th's, which is all
-        :func:`search.cluster_rank.ranked_top` reads to give the first ``n``."""
+        :func:`search.ranking.order.ranked_top` reads to give the first ``n``."""
         if n <= 0 or len(self.scores) <= n:
             return sorted(self.items(), key=_order)
         nth = heapq.nlargest(n, self.scores)[-1]
@@ -76,8 +77,9 @@ def scored_matches(searcher, query, deadline: Deadline, filter=None) -> Scored:
     simplified (``replace``) when Whoosh's collector would, and a date
     ``filter`` (a query) applied as its ``FilterCollector`` does.
     """
+    query = fast_phrases(query)
     context = searcher.context()
-    allowed = searcher._filter_to_comb(filter) if filter is not None else None
+    allowed = filter_docnums(searcher, filter) if filter is not None else None
     check = deadline.check if deadline.seconds else None
     found = Scored()
     for subsearcher, offset in searcher.leaf_searchers():
@@ -102,7 +104,7 @@ def _scores(matcher, check) -> dict[int, float]:
     an intersection, an exclusion or a boost. The matcher is used up."""
     kind = type(matcher)
     if kind is combo.ArrayUnionMatcher:
-        return _union_scores(matcher, check)
+        return union_scores(matcher, check)
     if kind is binary.UnionMatcher:  # a.score() + b.score() where both match
         a, b = _scores(matcher.a, check), _scores(matcher.b, check)
         for docnum, score in b.items():
@@ -141,24 +143,6 @@ _READ_WHOLE = (
     binary.AndNotMatcher,
     wrappers.WrappingMatcher,
 )
-
-
-def _union_scores(matcher, check) -> dict[int, float]:
-    """A preloaded OR's scored slots, part by part (cluster_whoosh's ``_union_all_ids``)."""
-    doccount = matcher._doccount
-    scores: dict[int, float] = {}
-    while True:
-        if check is not None:
-            check()
-        part, base, slots = matcher._a, matcher._offset, matcher._slots
-        slots = slots[bisect_left(slots, matcher._docnum - base) :]
-        scores.update(zip(map(base.__add__, slots), map(part.__getitem__, slots), strict=True))
-        following = matcher._min_id()
-        if following >= doccount:
-            matcher._docnum = doccount
-            return scores
-        matcher._docnum = following
-        matcher._read_part()
 
 
 def _step(matcher, offset: int, found: Scored, check) -> None:

@@ -20,17 +20,18 @@ matcher.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
-from itertools import accumulate
-from pickle import loads
+from bisect import bisect_left
 
 from whoosh import query as Q
-from whoosh.codec import whoosh3
 from whoosh.formats import Positions
 from whoosh.matching import mcore
-from whoosh.system import _INT_SIZE
 
+from ..whoosh_ext.segments import (
+    decode_positions,
+    is_plain_postings,
+    leaf_scorer,
+    read_postings,
+)
 from . import bm25
 
 
@@ -43,6 +44,27 @@ class Phrase(Q.Phrase):
             if matcher is not None:
                 return matcher
         return super().matcher(searcher, context)
+
+
+def fast_phrases(query: Q.Query) -> Q.Query:
+    """``query`` with each of Whoosh's phrases as a :class:`Phrase`.
+
+    The query room builds Whoosh's own ``Phrase``; how a phrase is matched is
+    this room's business, so the swap happens here, before matchers are built.
+    """
+
+    def swap(node: Q.Query) -> Q.Query:
+        if type(node) is not Q.Phrase:
+            return node
+        return Phrase(
+            node.fieldname,
+            node.words,
+            slop=node.slop,
+            boost=node.boost,
+            char_ranges=node.char_ranges,
+        )
+
+    return query.accept(swap)
 
 
 class ScoredListMatcher(mcore.Matcher):
@@ -131,7 +153,7 @@ def phrase_matcher(phrase: Q.Phrase, searcher, context) -> mcore.Matcher | None:
     postings: dict[int, dict[int, tuple[float, bytes]]] = {}
     candidates: list[int] | None = None
     for k in order:
-        postings[k] = _read(leaves[k], candidates)
+        postings[k] = read_postings(leaves[k], candidates)
         candidates = (
             sorted(postings[k])
             if candidates is None
@@ -139,7 +161,7 @@ def phrase_matcher(phrase: Q.Phrase, searcher, context) -> mcore.Matcher | None:
         )
         if not candidates:
             return mcore.NullMatcher()
-    scorers = [_scorer(leaf) for leaf in leaves]
+    scorers = [leaf_scorer(leaf) for leaf in leaves]
     maps = [postings[k] for k in range(len(words))]
     first, following = maps[0], maps[1:]
     ids, scores = [], []
@@ -157,85 +179,30 @@ def phrase_matcher(phrase: Q.Phrase, searcher, context) -> mcore.Matcher | None:
 
 def _readable(leaf) -> bool:
     """A plain posting list (no deletions to filter) scored by our BM25F."""
-    scorer = _scorer(leaf)
+    scorer = leaf_scorer(leaf)
     return (
-        type(leaf) in (whoosh3.W3LeafMatcher, mcore.ListMatcher)
-        and type(scorer) is bm25.BM25FScorer
-        and scorer.lengths is not None
+        is_plain_postings(leaf) and type(scorer) is bm25.BM25FScorer and scorer.lengths is not None
     )
-
-
-def _read(leaf, candidates: list[int] | None) -> dict[int, tuple[float, bytes]]:
-    """docnum -> (weight, encoded positions) of a posting list, for ``candidates`` only
-    (all without them); blocks that cannot hold a candidate are not read."""
-    out: dict[int, tuple[float, bytes]] = {}
-    wanted = set(candidates) if candidates is not None else None
-    if type(leaf) is mcore.ListMatcher:
-        while leaf.is_active():
-            docnum = leaf.id()
-            if wanted is None or docnum in wanted:
-                out[docnum] = (leaf.weight(), leaf.value())
-            leaf.next()
-        return out
-    previous_max = -1
-    while leaf.is_active():
-        block_max = leaf._maxid
-        if candidates is not None:
-            at = bisect_right(candidates, previous_max)
-            if at == len(candidates):
-                break
-            if candidates[at] > block_max:  # no candidate in this block
-                previous_max = block_max
-                leaf._i = leaf._blocklength - 1
-                leaf.next()
-                continue
-        if leaf._ids is None:
-            leaf._read_ids()
-        if leaf._weights is None:
-            leaf._read_weights()
-        if leaf._values is None:
-            leaf._read_values()
-        ids, weights, values = leaf._ids, leaf._weights, leaf._values
-        for i in range(leaf._i, leaf._blocklength):
-            docnum = ids[i]
-            if wanted is None or docnum in wanted:
-                out[docnum] = (weights[i], values[i])
-        previous_max = block_max
-        leaf._i = leaf._blocklength - 1
-        leaf.next()
-    return out
-
-
-def _positions(value: bytes) -> Iterator[int]:
-    # Positions.decode_positions: a count, then the pickled gaps between positions
-    if not value.endswith(b"."):
-        value += b"."
-    return accumulate(loads(value[_INT_SIZE:]))
 
 
 def _in_sequence(first: bytes, following: list[bytes], slop: int) -> bool:
     """Whether each word stands 1 to ``slop`` positions after a match of the one before
     (the words' encoded positions)."""
     if slop == 1:
-        ends = {position + 1 for position in _positions(first)}
+        ends = {position + 1 for position in decode_positions(first)}
         for value in following[:-1]:
-            ends = {position + 1 for position in ends.intersection(_positions(value))}
+            ends = {position + 1 for position in ends.intersection(decode_positions(value))}
             if not ends:
                 return False
-        return not ends.isdisjoint(_positions(following[-1]))
+        return not ends.isdisjoint(decode_positions(following[-1]))
     steps = range(1, slop + 1)
-    ends = set(_positions(first))
+    ends = set(decode_positions(first))
     for value in following:
         reachable = {end + step for end in ends for step in steps}
-        ends = reachable.intersection(_positions(value))
+        ends = reachable.intersection(decode_positions(value))
         if not ends:
             return False
     return True
-
-
-def _scorer(leaf):
-    # a whoosh3 block reader keeps its scorer as .scorer, a ListMatcher as ._scorer
-    return getattr(leaf, "scorer", None) or getattr(leaf, "_scorer", None)
 
 
 def _bm25(scorer, weight: float, docnum: int) -> float:

@@ -1,76 +1,25 @@
-"""One ranking for one index and for many shards.
+"""Prefixes, wildcards and fuzzy terms, expanded over the whole collection.
 
-**Ties.** Whoosh orders documents of equal score by their number inside the index, which
-depends on the order they were written in; shards number their documents
-differently, so the order of ties would depend on how documents fell into
-shards. Ranking by ``(-score, id)`` does not.
-
-Scores are compared rounded to :data:`SCORE_DECIMALS` places: the same
-document's score can differ in its last bits between one index and a shard
-(Whoosh adds the clauses' scores in an order that depends on the index's
-segments), and two documents that tie in one must tie in the other.
-
-**Prefixes, wildcards and fuzzy terms.** Whoosh scores such a query by what
-it expands to in each segment of the index: one term is scored as a term, two
-are scored and summed, three or more in a segment of at most 5000 documents
-all score a constant instead (``PreloadedOr`` with ``weighting=None``). So the
-same document scores differently depending on which segment, or shard, holds
-it and what else is there (``की?``, a Hindi question's last word read as a
-wildcard, scores 17.57 in one index and 17.94 in a shard). :func:`expand_multiterms`
-replaces each such query by its expansion over the whole collection, an OR of
-scored terms, before searching; one index and a sharded one then agree.
-
-Only Whoosh and :mod:`search.query` are used here, so :mod:`search.engine` can import
-this without Dask.
+Whoosh scores such a query by what it expands to in each segment of the index:
+one term is scored as a term, two are scored and summed, three or more in a
+segment of at most 5000 documents all score a constant instead
+(``PreloadedOr`` with ``weighting=None``). So the same document would score
+differently depending on which segment, or shard, holds it and what else is
+there (``की?``, a Hindi question's last word read as a wildcard, scored 17.57 in
+one index and 17.94 in a shard). :func:`expand_multiterms` replaces each such
+query by its expansion over the whole collection, an OR of scored terms, before
+searching; one index and a sharded one then agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
 
-from .query import QueryError
-
-SCORE_DECIMALS = 9
-
-
-def rank_key(score: float, doc_id: str) -> tuple[float, str]:
-    """Sort key: higher scores first, then ids in code-point order."""
-    return (-round(score, SCORE_DECIMALS), doc_id)
-
-
-def ranked_top(
-    items: Sequence[tuple[float, int]], n: int, doc_id: Callable[[int], str]
-) -> list[tuple[float, int]]:
-    """The first ``n`` of ``items`` in ``(score, id)`` order.
-
-    ``items`` are ``(score, docnum)`` pairs sorted by score, highest first, as
-    Whoosh's ``Results.top_n`` holds them; ``doc_id`` gives a document's id.
-    Ids are looked up only for documents that tie with another one, including
-    ties that straddle the ``n``-th place.
-    """
-    if n <= 0 or not items:
-        return []
-    cut = min(n, len(items))
-    boundary = round(items[cut - 1][0], SCORE_DECIMALS)
-    end = cut
-    while end < len(items) and round(items[end][0], SCORE_DECIMALS) == boundary:
-        end += 1
-    out: list[tuple[float, int]] = []
-    start = 0
-    while start < end:
-        rounded = round(items[start][0], SCORE_DECIMALS)
-        stop = start + 1
-        while stop < end and round(items[stop][0], SCORE_DECIMALS) == rounded:
-            stop += 1
-        group = list(items[start:stop])
-        if len(group) > 1:
-            group.sort(key=lambda item: doc_id(item[1]))
-        out.extend(group)
-        start = stop
-    return out[:n]
+from ..errors import QueryError
+from .parse import BOUNDED, MAX_EXPANSIONS
 
 
 def multiterm_key(leaf: Q.Query) -> str:
@@ -83,7 +32,7 @@ def multiterm_expansions(
 ) -> dict[str, list[bytes]]:
     """The terms of ``reader`` each prefix, wildcard or fuzzy term of ``query`` stands for.
 
-    With a ``deadline`` (search.budget.Deadline), checked as the terms are read;
+    With a ``deadline`` (:class:`search.budget.Deadline`), checked as the terms are read;
     with ``max_terms``, a QueryError as soon as the expansions together pass it,
     so a query of many broad wildcards is refused after a few of them, not all.
     """
@@ -112,14 +61,11 @@ def multiterm_expansions(
 def expansion_bound(leaf: Q.Query) -> int | None:
     """How many terms ``leaf`` stands for at most, in index order (None: all).
 
-    Our prefixes and wildcards are bounded (search.query.BOUNDED,
-    MAX_EXPANSIONS, read when asked); the first N terms of the whole
+    Our prefixes and wildcards are bounded (BOUNDED, MAX_EXPANSIONS); the first N terms of the whole
     collection are then the first N of the shards' first N together.
     """
-    from . import query as query_module
-
-    if type(leaf) in getattr(query_module, "BOUNDED", {}).values():
-        return query_module.MAX_EXPANSIONS
+    if type(leaf) in BOUNDED.values():
+        return MAX_EXPANSIONS
     return None
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from whoosh.multiproc import MpWriter
 
-from .index import IndexError_
+from ..errors import IndexError_
 from .writer import FastSubWriterTask
 
 # Linux's prctl(2) option: a signal the kernel sends a process when its parent ends.
@@ -52,7 +52,7 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 
 
 def _run_writer(storage, indexname, jobs, results, kwargs, multisegment, parent_pid, errors):
-    """A writer process (search/writer.py's segment writer), which dies with the run and
+    """A writer process (search/index/writer.py's segment writer), which dies with the run and
     tells it why it failed.
 
     Ctrl-C reaches the whole process group: the run decides, and ends its writers.

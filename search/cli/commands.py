@@ -7,24 +7,20 @@ when some input was skipped), 2 on an error, with a one-line message.
 
 from __future__ import annotations
 
-import html
 import os
-import re
 import sys
 from pathlib import Path
 
 import click
 
-from . import index as index_module
-from .analysis import analyze as analyze_text
-from .budget import DEFAULT_TIME_BUDGET, SearchTimeout
-from .cluster_cli import register as register_cluster
-from .engine import SearchIndex, SearchResult, open_index
-from .index import IndexError_
-from .query import QueryError
-
-EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+from .. import index as index_module
+from ..analysis import analyze as analyze_text
+from ..budget import DEFAULT_TIME_BUDGET
+from ..engine import SearchIndex, open_index
+from ..errors import IndexError_, QueryError, SearchTimeout
+from ..languages import LANG_CODES
+from . import cluster
+from .output import EXIT_FOUND, EXIT_NOTHING, echo_json, fail, print_human
 
 
 class DefaultGroup(click.Group):
@@ -38,18 +34,6 @@ class DefaultGroup(click.Group):
         elif not args:
             args = ["--help"]
         return super().parse_args(ctx, args)
-
-
-def echo_json(value) -> None:
-    """``value`` as one line of JSON, non-ASCII letters as they are."""
-    import json  # only --json needs it
-
-    click.echo(json.dumps(value, ensure_ascii=False))
-
-
-def fail(message: str) -> None:
-    click.echo(f"search-cli: {message}", err=True)
-    sys.exit(EXIT_ERROR)
 
 
 index_option = click.option(
@@ -84,36 +68,12 @@ def main() -> None:
     """
 
 
-def terminal_snippet(snippet: str, colour: bool) -> str:
-    """The HTML snippet for a terminal: matches bold, or ``**x**`` when piped."""
-    if colour:
-        text = _MARK.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
-    else:
-        text = _MARK.sub(r"**\1**", snippet)
-    return html.unescape(text)
-
-
-def print_human(result: SearchResult, colour: bool) -> None:
-    first = (result.page - 1) * result.limit
-    for rank, hit in enumerate(result.results, first + 1):
-        title = click.style(hit.title, bold=True) if colour else hit.title
-        click.echo(f"{rank}. {title}")
-        meta = f"   {hit.id} · {hit.lang} · {hit.date or 'no date'} · score {hit.score:.3f}"
-        click.echo(click.style(meta, dim=True) if colour else meta)
-        click.echo("   " + terminal_snippet(hit.snippet, colour))
-        click.echo()
-    shown = f"{first + 1}-{first + len(result.results)} of " if result.results else ""
-    click.echo(f"{shown}{result.total} results in {result.took_ms:.1f} ms")
-    if result.suggestion:
-        click.echo(f"Did you mean: {result.suggestion}")
-
-
 # -word (without) must reach the query, not click: no short options here
 @main.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", default=10, show_default=True, help="Results per page (1-100).")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
-@click.option("--lang", type=click.Choice(["ar", "fa", "hi", "en"]), help="Only this language.")
+@click.option("--lang", type=click.Choice(LANG_CODES), help="Only this language.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option(
     "--time-budget",
@@ -124,14 +84,22 @@ def print_human(result: SearchResult, colour: bool) -> None:
     help="Seconds the search may take; 0: no limit (env SEARCH_QUERY_TIME_BUDGET).",
 )
 @index_option
-def search(query, limit, page, lang, as_json, time_budget, index_dir) -> None:
+@cluster.cluster_options(timeout=True)
+def search(
+    query, limit, page, lang, as_json, time_budget, index_dir, cluster_address, shard_root, timeout
+) -> None:
     """Search the index for QUERY."""
     unknown = [word for word in query if word.startswith("--")]
     if unknown:
         # -word is the query's "without"; --word can only be a mistyped option
         fail(f"no such option: {unknown[0]} (see search-cli search --help)")
     text = " ".join(query)
-    with open_for_search(index_dir) as ix:
+    if cluster_address:
+        ix = cluster.open_sharded(cluster_address, shard_root, timeout)
+    else:
+        cluster.refuse_without_cluster(shard_root=shard_root, timeout=timeout)
+        ix = open_for_search(index_dir)
+    with ix:
         try:
             result = ix.search(text, limit=limit, page=page, lang=lang, time_budget=time_budget)
         except (QueryError, SearchTimeout) as e:
@@ -140,6 +108,9 @@ def search(query, limit, page, lang, as_json, time_budget, index_dir) -> None:
         echo_json(result.to_dict())
     else:
         print_human(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    if result.partial:
+        missing = ", ".join(result.missing_shards)
+        click.echo(f"search-cli: partial results: {missing} did not answer", err=True)
     sys.exit(EXIT_FOUND if result.total else EXIT_NOTHING)
 
 
@@ -148,13 +119,22 @@ def search(query, limit, page, lang, as_json, time_budget, index_dir) -> None:
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @index_option
-def index_command(paths, prune, as_json, index_dir) -> None:
+@cluster.cluster_options(shards=True)
+def index_command(
+    paths, prune, as_json, index_dir, cluster_address, shard_root, shards, compact
+) -> None:
     """Add new and changed documents from files and folders (.txt, .jsonl)."""
+    if cluster_address:
+        cluster.index_on_cluster(
+            paths, prune, as_json, cluster_address, shard_root, shards, compact
+        )
+        return
+    cluster.refuse_without_cluster(shard_root=shard_root, shards=shards, compact=compact)
     target = index_dir or index_module.default_index_dir()
     sources = list(paths) or [index_module.seeds_dir()]
     progress = None
     if sys.stderr.isatty() and not as_json:
-        from .documents import count_inputs
+        from ..documents import count_inputs
 
         progress = click.progressbar(
             length=max(1, count_inputs(sources)),
@@ -193,7 +173,7 @@ def index_command(paths, prune, as_json, index_dir) -> None:
 @click.argument("text", nargs=-1, required=True)
 @click.option(
     "--lang",
-    type=click.Choice(["ar", "fa", "hi", "en"]),
+    type=click.Choice(LANG_CODES),
     help="The text's language (default: detected).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -224,7 +204,7 @@ def analyze(text, lang, as_json) -> None:
 
 
 def _evaluation_run(index_dir, queries_path, k, run_path, tag):
-    from .evaluation import read_queries, run_queries
+    from ..evaluation import read_queries, run_queries
 
     try:
         queries = read_queries(queries_path)
@@ -285,7 +265,7 @@ def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json)
     try:
         import ir_measures  # noqa: F401
 
-        from .evaluation import evaluate
+        from ..evaluation import evaluate
     except ImportError:
         fail("eval needs ir-measures: pip install 'multilingual-news-search[eval]'")
     queries, lines = _evaluation_run(index_dir, queries_path, k, run_path, tag)
@@ -308,7 +288,8 @@ def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json)
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes serving the port, each with its own index searchers (default: one a CPU).",
+    help="Processes serving the port, each with its own index searchers (default: one a CPU; "
+    "one with --cluster, where the shards search).",
 )
 @click.option(
     "--threads",
@@ -317,24 +298,36 @@ def eval_command(index_dir, queries_path, qrels_path, k, run_path, tag, as_json)
     help="Waitress threads in each process (default: 8 split across the workers, at least 2).",
 )
 @index_option
-def serve(host, port, workers, threads, index_dir) -> None:
+@cluster.cluster_options(timeout=True)
+def serve(host, port, workers, threads, index_dir, cluster_address, shard_root, timeout) -> None:
     """Serve the web front end (waitress)."""
-    import web
+    import web  # the one place the engine reaches the front end
     from web.server import default_workers
 
+    ix = None
+    if cluster_address:
+        if workers not in (None, 1):
+            fail("--workers needs a local index: with --cluster one process serves")
+        ix = cluster.open_sharded(cluster_address, shard_root, timeout)
+    else:
+        cluster.refuse_without_cluster(shard_root=shard_root, timeout=timeout)
     try:
         web.serve(
             host=host,
             port=port,
             index_dir=index_dir,
             threads=threads,
-            workers=workers or default_workers(),
+            workers=1 if ix is not None else workers or default_workers(),
+            index=ix,
         )
     except IndexError_ as e:
         fail(str(e))
     except OSError as e:
         fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
+    finally:
+        if ix is not None:
+            ix.close()
 
 
-# --cluster ADDRESS for search, index and serve; `search-cli cluster status` (docs/scale-out.md)
-register_cluster(main)
+# --cluster ADDRESS for search and index; `search-cli cluster status` (docs/scale-out.md)
+cluster.register(main)

@@ -657,7 +657,7 @@ class _Offset:
 
 
 class FastSubWriterTask(SubWriterTask):
-    """A writer process of a multi-process run (search/index.py): Whoosh's, with the
+    """A writer process of a multi-process run (search/index/updating.py): Whoosh's, with the
     fast writer."""
 
     def run(self):

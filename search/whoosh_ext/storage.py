@@ -4,11 +4,11 @@ A committed segment is one compound file, which Whoosh maps into memory and
 hands out in parts (postings, terms, stored fields) as ``BufferFile``s. Each of
 those wrapped its part in a ``BytesIO``, and ``BytesIO`` copies: every searcher
 held a private copy of the whole index. The server keeps a searcher per thread,
-so eight threads over a 10,000-article index grew to 2.4 GB where one took 0.3.
+so the memory of a server grew with its threads (docs/BENCHMARKS.md).
 
-:func:`read_segments_in_place` gives ``BufferFile`` a reader over the mapped
-bytes instead: the pages stay the kernel's page cache, shared by every searcher
-and process that reads the index.
+The patch here (:data:`PATCHES`, applied by :func:`search.whoosh_ext.install`)
+gives ``BufferFile`` a reader over the mapped bytes instead: the pages stay the
+kernel's page cache, shared by every searcher and process that reads the index.
 """
 
 from __future__ import annotations
@@ -80,6 +80,4 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     self.is_closed = False
 
 
-def read_segments_in_place() -> None:
-    """Makes every ``BufferFile`` read its buffer in place (idempotent)."""
-    BufferFile.__init__ = _buffer_file_init
+PATCHES = ((BufferFile, "__init__", _buffer_file_init),)

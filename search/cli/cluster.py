@@ -1,11 +1,11 @@
 """``search-cli`` on a Dask cluster: ``--cluster ADDRESS`` and ``cluster status``.
 
-:func:`register` adds, to the CLI's group:
-
-* ``--cluster ADDRESS`` (env ``SEARCH_CLUSTER``) and ``--shard-root PATH`` to
-  ``search``, ``index`` and ``serve``, which then work on the sharded index of
-  that cluster instead of a local one; ``--shards N`` and ``--compact`` to
-  ``index``; ``--timeout SECONDS`` to ``search`` and ``serve``;
+* :func:`cluster_options` gives ``search``, ``index`` and ``serve`` their
+  ``--cluster ADDRESS`` (env ``SEARCH_CLUSTER``) and ``--shard-root PATH``,
+  with which they work on the sharded index of that cluster instead of a local
+  one; ``--shards N`` and ``--compact`` to ``index``; ``--timeout SECONDS`` to
+  ``search`` and ``serve``. Searching and serving then go through the same
+  code as for one index: a ``ShardedIndex`` answers as a ``SearchIndex`` does.
 * ``search-cli cluster status --cluster ADDRESS``.
 
 Dask is imported only when ``--cluster`` is given, so the CLI works without
@@ -14,34 +14,22 @@ the ``cluster`` extra.
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 
 import click
 
-EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
+from ..errors import IndexError_
+from ..index import seeds_dir
+from .output import EXIT_ERROR, EXIT_FOUND, EXIT_NOTHING, echo_json, fail
 
 
-def _echo_json(value) -> None:
-    from .cli import echo_json
-
-    echo_json(value)
-
-
-def _fail(message: str) -> None:
-    click.echo(f"search-cli: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def cluster_option(**extra) -> click.Option:
+def cluster_option() -> click.Option:
     return click.Option(
-        ["--cluster"],
+        ["--cluster", "cluster_address"],
         metavar="ADDRESS",
         envvar="SEARCH_CLUSTER",
         default=None,
         help="Dask scheduler of a sharded index, e.g. tcp://10.0.0.5:8786 (env SEARCH_CLUSTER).",
-        **extra,
     )
 
 
@@ -66,72 +54,52 @@ def timeout_option() -> click.Option:
     )
 
 
-def _extend(command: click.Command, options: list[click.Option], handler) -> None:
-    """Adds ``options`` to ``command``; with ``--cluster`` set, ``handler`` runs instead."""
-    original = command.callback
-    names = [o.name for o in options]
-    command.params.extend(options)
+def cluster_options(timeout: bool = False, shards: bool = False):
+    """A command's ``--cluster`` and ``--shard-root`` options, with ``--timeout``
+    (searching) or ``--shards`` and ``--compact`` (indexing)."""
+    options = [cluster_option(), shard_root_option()]
+    if timeout:
+        options.append(timeout_option())
+    if shards:
+        options += [shards_option(), compact_option()]
 
-    @functools.wraps(original)
-    def callback(**kwargs):
-        extra = {name: kwargs.pop(name) for name in names}
-        if extra.get("cluster"):
-            return handler(**kwargs, **extra)
-        used = [n for n, v in extra.items() if n != "cluster" and v not in (None, False)]
-        if used:
-            flags = ", ".join("--" + n.replace("_", "-") for n in used)
-            _fail(f"{flags} needs --cluster ADDRESS")
-        return original(**kwargs)
+    def add(command):
+        # click reads a function's options from __click_params__, last added first
+        params = getattr(command, "__click_params__", [])
+        params.extend(reversed(options))
+        command.__click_params__ = params
+        return command
 
-    command.callback = callback
+    return add
+
+
+def refuse_without_cluster(**given) -> None:
+    """Exits with a message when an option that needs ``--cluster`` was given without it."""
+    used = [name for name, value in given.items() if value not in (None, False)]
+    if used:
+        flags = ", ".join("--" + name.replace("_", "-") for name in used)
+        fail(f"{flags} needs --cluster ADDRESS")
 
 
 # -- search
 
 
-def _open(cluster: str, shard_root: str | None, timeout: float | None):
-    from .cluster import DEFAULT_TIMEOUT, open_cluster
-    from .index import IndexError_
+def open_sharded(address: str, shard_root: str | None, timeout: float | None):
+    """The sharded index on the cluster at ``address``; exits with a message if there is none."""
+    from ..cluster import DEFAULT_TIMEOUT, open_cluster
 
     try:
-        return open_cluster(cluster, shard_root, timeout=timeout or DEFAULT_TIMEOUT)
+        return open_cluster(address, shard_root, timeout=timeout or DEFAULT_TIMEOUT)
     except IndexError_ as e:
-        _fail(str(e))
-
-
-def search_on_cluster(
-    query, limit, page, lang, as_json, index_dir, cluster, shard_root, timeout, time_budget=None
-):
-    """``search-cli --cluster ADDRESS QUERY``: the search command, on the shards
-    (``--timeout`` bounds each shard's answer; ``--time-budget`` is the single index's)."""
-    from .cli import print_human
-    from .query import QueryError
-
-    text = " ".join(query)
-    with _open(cluster, shard_root, timeout) as ix:
-        try:
-            result = ix.search(text, limit=limit, page=page, lang=lang)
-        except QueryError as e:
-            _fail(str(e))
-    if as_json:
-        _echo_json(result.to_dict())
-    else:
-        print_human(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    if result.partial:
-        click.echo(
-            f"search-cli: partial results: {', '.join(result.missing_shards)} did not answer",
-            err=True,
-        )
-    sys.exit(EXIT_FOUND if result.total else EXIT_NOTHING)
+        fail(str(e))
 
 
 # -- index
 
 
-def index_on_cluster(paths, prune, as_json, index_dir, cluster, shard_root, shards, compact):
+def index_on_cluster(paths, prune, as_json, cluster, shard_root, shards, compact):
     """``search-cli index --cluster ADDRESS --shards N PATH...``."""
-    from .cluster import index_sharded
-    from .index import IndexError_, seeds_dir
+    from ..cluster import index_sharded
 
     sources = list(paths) or [seeds_dir()]
     try:
@@ -139,11 +107,11 @@ def index_on_cluster(paths, prune, as_json, index_dir, cluster, shard_root, shar
             cluster, shard_root, sources, shards=shards, prune=prune, compact=compact
         )
     except IndexError_ as e:
-        _fail(str(e))
+        fail(str(e))
     for problem in report.problems:
         click.echo(f"skipped {problem}" if problem.skipped else f"warning {problem}", err=True)
     if as_json:
-        _echo_json(report.to_dict())
+        echo_json(report.to_dict())
     else:
         for s in report.shards:
             r = s["report"]
@@ -178,41 +146,6 @@ def compact_option() -> click.Option:
     )
 
 
-# -- serve
-
-
-def serve_cluster_app(host, port, cluster, shard_root=None, timeout=None, threads=8) -> None:
-    """The web front end over the sharded index (waitress), until interrupted."""
-    import inspect
-
-    import web
-
-    ix = _open(cluster, shard_root, timeout)
-    try:
-        if "index" in inspect.signature(web.serve).parameters:
-            web.serve(host=host, port=port, threads=threads, index=ix)
-            return
-        # a web package that cannot be handed an index: give its app ours
-        from waitress import serve as waitress_serve
-
-        from web import engine as web_engine
-
-        app = web.create_app()
-        app.extensions[web_engine.EXTENSION] = ix  # what get_index() hands every view
-        print(f"Searching {ix.path}", file=sys.stderr)
-        print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)", file=sys.stderr, flush=True)
-        waitress_serve(app, host=host, port=port, threads=threads, ident="news-search")
-    finally:
-        ix.close()
-
-
-def serve_on_cluster(
-    host, port, index_dir, cluster, shard_root, timeout, workers=None, threads=None
-):
-    """``search-cli serve --cluster ADDRESS``: one process (the shards do the searching)."""
-    serve_cluster_app(host, port, cluster, shard_root, timeout, threads=threads or 8)
-
-
 # -- cluster status
 
 
@@ -243,15 +176,14 @@ def cluster_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def status_command(cluster, shard_root, as_json) -> None:
     """Shards, documents per shard, workers and index sizes."""
-    from .cluster import cluster_status
-    from .index import IndexError_
+    from ..cluster import cluster_status
 
     try:
         status = cluster_status(cluster, shard_root)
     except IndexError_ as e:
-        _fail(str(e))
+        fail(str(e))
     if as_json:
-        _echo_json(status)
+        echo_json(status)
         sys.exit(EXIT_ERROR if status["missing_shards"] else EXIT_FOUND)
     click.echo(f"scheduler {status['scheduler']}")
     click.echo(
@@ -283,25 +215,5 @@ def status_command(cluster, shard_root, as_json) -> None:
 
 
 def register(main: click.Group) -> None:
-    """Adds the cluster options and ``cluster status`` to the ``search-cli`` group (once)."""
-    if "cluster" in main.commands:
-        return
+    """Adds ``cluster status`` to the ``search-cli`` group."""
     main.add_command(cluster_group)
-    _extend(
-        main.commands["search"],
-        [cluster_option(), shard_root_option(), timeout_option()],
-        search_on_cluster,
-    )
-    _extend(
-        main.commands["index"],
-        [cluster_option(), shard_root_option(), shards_option(), compact_option()],
-        index_on_cluster,
-    )
-    _extend(
-        main.commands["serve"],
-        [cluster_option(), shard_root_option(), timeout_option()],
-        serve_on_cluster,
-    )
-
-
-__all__ = ["cluster_group", "register", "serve_cluster_app"]

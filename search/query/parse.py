@@ -18,10 +18,11 @@ from whoosh import qparser
 from whoosh import query as Q
 from whoosh.fields import TEXT, Schema
 
-from .analysis import Analysis, IcuTokenizer, default_analysis, token_script, word_spans
-from .analysis.scripts import ARABIC
+from ..analysis import Analysis, IcuTokenizer, default_analysis, token_script, word_spans
+from ..analysis.scripts import ARABIC
+from ..errors import QueryError
+from ..languages import LANG_CODES
 from .fuzzy import NearTerm
-from .phrase import Phrase
 
 # How much a match in each stream counts (multiplies that stream's BM25 score).
 # Measured on the relevance sets (docs/BENCHMARKS.md): the stemmed stream
@@ -43,7 +44,6 @@ MAX_EDIT_DISTANCE = 2
 # Terms a prefix or wildcard may stand for, in index order: a bound on the
 # work of ``a*`` over a large vocabulary.
 MAX_EXPANSIONS = 500
-LANG_CODES = ("ar", "fa", "hi", "en")
 
 _LANG_FILTER = re.compile(r"(?<!\S)lang:([A-Za-z]{2})(?!\S)")
 _DATE_FILTER = re.compile(
@@ -56,6 +56,13 @@ _MINUS = re.compile(r"(?<!\S)-(?=[^\s-])")
 # Whoosh's one-letter wildcard.
 _QUESTION_MARK = re.compile(r"\?+(?=\s|$|[\"')\]])")
 _SYNTAX = re.compile(r'["()\[\]{}^~*:+\\]|(?<!\S)-|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+
+
+def date_range(date_from: str | None, date_to: str | None) -> Q.Query | None:
+    """The filter for documents dated from ``date_from`` to ``date_to`` (either may be open)."""
+    if not (date_from or date_to):
+        return None
+    return Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
 
 
 class BoundedPrefix(Q.Prefix):
@@ -73,10 +80,6 @@ class BoundedWildcard(Q.Wildcard):
 
 
 BOUNDED = {Q.Prefix: BoundedPrefix, Q.Wildcard: BoundedWildcard}
-
-
-class QueryError(ValueError):
-    """A query that cannot be searched, with a message for the reader."""
 
 
 @dataclass
@@ -202,8 +205,8 @@ class QueryBuilder:
             return Q.Term("body", terms[0], boost=boost)
         return Q.Or(
             [
-                Phrase("body", terms, slop=slop, boost=boost),
-                Phrase("title", terms, slop=slop, boost=boost * TITLE_WEIGHT),
+                Q.Phrase("body", terms, slop=slop, boost=boost),
+                Q.Phrase("title", terms, slop=slop, boost=boost * TITLE_WEIGHT),
             ]
         )
 
@@ -218,7 +221,7 @@ class QueryBuilder:
                     stems.append(options[min(reading, len(options) - 1)])
             if len(stems) > 1:
                 variants[tuple(stems)] = None
-        phrases = [Phrase("stem", list(v), slop=slop, boost=boost) for v in variants]
+        phrases = [Q.Phrase("stem", list(v), slop=slop, boost=boost) for v in variants]
         return Q.Or(phrases) if phrases else Q.NullQuery
 
     def phrase(self, surfaces: list[str]) -> Q.Query:

@@ -34,14 +34,14 @@ from whoosh import query as Q
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from . import index as index_module
-from .cluster_rank import multiterm_expansions
-from .documents import Document
-from .engine import Hit
-from .highlight import MatchTerms, mark_all, snippet
+from .. import index as index_module
+from ..budget import Deadline
+from ..documents import Document
+from ..highlight import MatchTerms, highlighted_hit
+from ..query.expand import multiterm_expansions
+from ..query.parse import date_range
+from ..suggest import completion_candidates, spellings
 
-# whether the engine's hits carry their title marked as HTML
-HIT_HAS_TITLE_HTML = "title_html" in getattr(Hit, "__dataclass_fields__", {})
 SHARD_FILE = "SHARD.json"
 ROOT_ENV = "SEARCH_SHARD_ROOT"
 APP_NAME = "multilingual-news-search"
@@ -386,7 +386,7 @@ def _executor() -> ThreadPoolExecutor:
 def shard_index(path: str):
     """A SearchIndex over one shard: its searchers see every commit as it is
     (``SearchIndex.searcher()`` opens a new searcher when the index changed)."""
-    from .engine import SearchIndex
+    from ..engine import SearchIndex
 
     return SearchIndex(path)
 
@@ -401,9 +401,6 @@ class ShardActor:
     """
 
     def __init__(self, path: str, name: str):
-        from .cluster_whoosh import fix_whoosh
-
-        fix_whoosh()  # results must not depend on where documents lie (cluster_whoosh)
         self.path = path
         self.name = name
         self.index = shard_index(path)
@@ -441,10 +438,13 @@ class ShardActor:
         k: int,
         stats: dict,
         titles: bool = False,
+        budget: float | None = None,
     ) -> dict:
-        return await self._run(self._rank, query, lang, date_from, date_to, k, stats, titles)
+        return await self._run(
+            self._rank, query, lang, date_from, date_to, k, stats, titles, budget
+        )
 
-    def _rank(self, query, lang, date_from, date_to, k, stats, titles=False) -> dict:
+    def _rank(self, query, lang, date_from, date_to, k, stats, titles=False, budget=None) -> dict:
         # ranked as SearchIndex.search ranks, by a searcher of its own over the
         # same reader whose weighting carries the cluster's global figures
         model = GlobalBM25F(self.index.weighting, stats)
@@ -452,10 +452,9 @@ class ShardActor:
         searcher = Searcher(
             base.reader(), weighting=model, closereader=False, fromindex=self.index.ix
         )
-        date_filter = None
-        if date_from or date_to:
-            date_filter = Q.TermRange("date", date_from or "0000-00-00", date_to or "9999-99-99")
-        facets, total, top = self.index.rank(searcher, base, query, k, lang, date_filter)
+        date_filter = date_range(date_from, date_to)
+        deadline = Deadline(budget)  # the client's budget, what was left of it
+        facets, total, top = self.index.rank(searcher, base, query, k, lang, date_filter, deadline)
         hits = []
         for score, docnum in top:
             fields = searcher.stored_fields(docnum)
@@ -484,48 +483,20 @@ class ShardActor:
         out = {}
         for doc_id in ids:
             fields = searcher.document(id=doc_id)
-            if not fields:
-                continue
-            body = fields.get("body", "")
-            title = fields.get("title", "")
-            lang = fields.get("lang")
-            hit = {
-                "id": fields["id"],
-                "title": title,
-                "lang": fields.get("lang", ""),
-                "date": fields.get("date") or None,
-                "snippet": snippet(body, match, lang) if snippets else "",
-                "url": fields.get("url"),
-                "path": fields.get("path"),
-            }
-            if HIT_HAS_TITLE_HTML:
-                hit["title_html"] = mark_all(title, match, lang)
-            out[doc_id] = hit
+            if fields:
+                out[doc_id] = highlighted_hit(fields, 0.0, match, snippets)
         return out
 
     # did-you-mean, documents, marking, completions, figures
 
-    async def spelling(self, words: list[str], maxdist: int = 2, prefix: int = 1) -> list[dict]:
-        return await self._run(self._spelling, words, maxdist, prefix)
+    async def spelling(self, words: list[str]) -> list[dict]:
+        return await self._run(self._spellings, words)
 
-    def _spelling(self, words, maxdist, prefix) -> list[dict]:
-        """Per word: its document frequencies and the body's terms within ``maxdist``."""
-        reader = self.index.searcher().reader()
-        field = reader.schema["body"]
-        spell_field = field.spelling_fieldname("body")
-        out = []
-        for word in words:
-            candidates = {}
-            for sug in reader.terms_within(spell_field, word, maxdist, prefix=prefix):
-                candidates[sug] = reader.frequency("body", sug)
-            out.append(
-                {
-                    "body": reader.doc_frequency("body", word),
-                    "title": reader.doc_frequency("title", word),
-                    "candidates": candidates,
-                }
-            )
-        return out
+    def _spellings(self, words: list[str]) -> list[dict]:
+        return spellings(self.index.searcher().reader(), words)
+
+    def _completions(self, prefix: str, cap: int) -> list[tuple[str, int]]:
+        return completion_candidates(self.index.searcher().reader(), prefix, cap)
 
     async def document(self, doc_id: str) -> dict | None:
         return await self._run(self._document, doc_id)
@@ -537,28 +508,15 @@ class ShardActor:
     async def completions(self, prefix: str, cap: int) -> list[tuple[str, int]]:
         return await self._run(self._completions, prefix, cap)
 
-    def _completions(self, prefix: str, cap: int) -> list[tuple[str, int]]:
-        reader = self.index.searcher().reader()
-        out = []
-        for term in reader.expand_prefix("body", prefix):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            out.append((word, reader.doc_frequency("body", word)))
-            if len(out) >= cap:
-                break
-        return out
-
     async def surfaces(self, words: list[str]) -> dict[str, str]:
         return await self._run(self._surfaces, words)
 
     def _surfaces(self, words: list[str]) -> dict[str, str]:
         """How each exact term this shard holds is written in an article of it."""
         reader = self.index.searcher().reader()
-        surface = getattr(self.index, "_surface", None)
-        out = {}
-        for word in words:
-            if reader.doc_frequency("body", word):
-                out[word] = surface(word) if surface else word
-        return out
+        return {
+            word: self.index.surface(word) for word in words if reader.doc_frequency("body", word)
+        }
 
     async def summary(self) -> dict:
         return await self._run(self._summary)

@@ -1,4 +1,4 @@
-"""Fixes for Whoosh's matchers (whoosh3 3.54), which sharding brought to light.
+"""Fixes to Whoosh's matchers (whoosh3 3.54), and a faster union of few documents.
 
 Both make a result depend on how documents lie in an index, so one index and
 its shards went wrong in different places; with the fixes both are right.
@@ -45,22 +45,21 @@ cleared it one slot at a time, and took its maximum again at every
 ``block_quality`` call: a few thousand Python steps per block whatever the
 query matches, most of a one-word query's time at 10,000 documents. The array
 now keeps the sorted slots that hold a score and its maximum; it sums the same
-scores in the same order, reading a BM25F-scored clause block by block
-(:func:`search.bm25.add_scores`). Whoosh walks a binary tree of unions instead
-in segments of more than 5,000 documents, a few calls per level for every
-match; an OR of three or more clauses now preloads on segments of any size.
+scores in the same order, reading a BM25F-scored clause block by block (a
+:class:`~search.whoosh_ext.segments.BlockScorer`'s ``add_scores``). Whoosh walks
+a binary tree of unions instead in segments of more than 5,000 documents, a few
+calls per level for every match; an OR of three or more clauses now preloads on
+segments of any size.
 A posting block's document numbers are summed from their gaps by
 ``itertools.accumulate`` rather than Whoosh's Python generator.
 
-:func:`fix_whoosh` applies them all (the shard actors do; ``search/engine.py``
-should too, at import).
+:func:`search.whoosh_ext.install` applies them, once per process.
 """
 
 from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable
 from itertools import accumulate
 
 from whoosh.codec import whoosh3
@@ -68,7 +67,7 @@ from whoosh.matching import binary, combo, wrappers
 from whoosh.matching.mcore import ReadTooFar
 from whoosh.query import compound
 
-from . import bm25
+from .segments import add_block_scores
 
 
 def _find_first(self) -> None:
@@ -141,7 +140,7 @@ def _union_read_part(self) -> None:
     touched = set()
     # the same sums in the same order as Whoosh's loop: clause by clause
     for m in self._submatchers:
-        if scored and bm25.add_scores(m, a, offset, limit, boost, touched):
+        if scored and add_block_scores(m, a, offset, limit, boost, touched):
             continue
         while m.is_active() and m.id() < limit:
             i = m.id() - offset
@@ -218,7 +217,7 @@ def _or_matcher(self, subs, searcher, context):
 _whoosh_or_matcher = compound.Or._matcher
 
 
-_FIXES = (
+PATCHES = (
     (binary.AndNotMatcher, "_find_first", _find_first),
     (combo.ArrayUnionMatcher, "max_quality", _union_max_quality),
     (wrappers.WrappingMatcher, "replace", _wrapping_replace),
@@ -234,21 +233,21 @@ _FIXES = (
 )
 
 
-def fix_whoosh() -> Callable[[], None]:
-    """Applies the fixes (harmless to repeat); returns a function that undoes this call."""
-    previous = [(cls, name, cls.__dict__.get(name)) for cls, name, _ in _FIXES]
-    for cls, name, fixed in _FIXES:
-        setattr(cls, name, fixed)
-
-    def undo() -> None:
-        for cls, name, old in previous:
-            if old is None:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, old)
-
-    return undo
-
-
-def is_fixed() -> bool:
-    return all(cls.__dict__.get(name) is fixed for cls, name, fixed in _FIXES)
+def union_scores(matcher, check=None) -> dict[int, float]:
+    """docnum -> score of every document a preloaded OR (``ArrayUnionMatcher`` as
+    patched here) scored, from where it stands, part by part as ``_union_all_ids``
+    walks them; ``check`` is called before each part. The matcher is used up."""
+    doccount = matcher._doccount
+    scores: dict[int, float] = {}
+    while True:
+        if check is not None:
+            check()
+        part, base, slots = matcher._a, matcher._offset, matcher._slots
+        slots = slots[bisect_left(slots, matcher._docnum - base) :]
+        scores.update(zip(map(base.__add__, slots), map(part.__getitem__, slots), strict=True))
+        following = matcher._min_id()
+        if following >= doccount:
+            matcher._docnum = doccount
+            return scores
+        matcher._docnum = following
+        matcher._read_part()

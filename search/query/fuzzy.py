@@ -4,8 +4,8 @@ Whoosh's ``FuzzyTerm`` finds its words in two ways, depending on the index:
 over several segments it walks every word of the field that shares the prefix
 and computes the Damerau-Levenshtein distance in Python for each (the
 "optimal string alignment" form: swapping two neighbouring letters is one
-edit); 14,000 words under one Arabic letter at 10,000 documents, about 100 ms a
-query, paid again for the snippets. Over a single segment it walks a
+edit), every word under one letter of a large index, for every query, and
+again for the snippets. Over a single segment it walks a
 Levenshtein automaton instead, where a swap is two edits, so ``word~`` found
 other words once an index was merged into one segment.
 
@@ -50,7 +50,7 @@ def words_by_length(reader, fieldname: str, prefix: str) -> WordsByLength:
 def words_within(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
     """The words of the field within ``maxdist`` edits of ``text`` that share its first
     ``prefix`` characters: the words ``reader.terms_within`` yields, in index order."""
-    # imported here: 30 ms that every search-cli start would pay for a rare query form
+    # imported here: every search-cli start would pay for it, for a rare query form
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 

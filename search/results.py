@@ -1,0 +1,136 @@
+"""What a search gives back: hits, a page of results, a stored document.
+
+Both indexes (one on disk, :class:`search.SearchIndex`; shards on a cluster,
+:class:`search.cluster.ShardedIndex`) answer with these, and both meet the
+:class:`Searchable` protocol that the CLI and the web front end use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    lang: str
+    date: str | None
+    score: float
+    snippet: str
+    url: str | None = None
+    path: str | None = None
+    # the title as HTML with the query's matches marked (not in the JSON shape)
+    title_html: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "lang": self.lang,
+            "date": self.date,
+            "score": round(self.score, 6),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    took_ms: float
+    suggestion: str | None
+    results: list[Hit]
+    page: int = 1
+    limit: int = 10
+    lang: str | None = None
+    facets: dict[str, int] = field(default_factory=dict)
+    # shards of a sharded index that did not answer in time (their matches are missing)
+    missing_shards: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing_shards)
+
+    def to_dict(self) -> dict:
+        out = {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 3),
+            "suggestion": self.suggestion,
+            "results": [hit.to_dict() for hit in self.results],
+        }
+        if self.missing_shards:
+            out["partial"] = True
+            out["missing_shards"] = list(self.missing_shards)
+        return out
+
+
+@dataclass
+class StoredDocument:
+    id: str
+    title: str
+    text: str
+    lang: str
+    date: str | None
+    url: str | None
+    path: str | None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "lang": self.lang,
+            "date": self.date,
+            "url": self.url,
+        }
+
+
+def stored_document(fields: dict) -> StoredDocument:
+    """A document as its stored fields hold it."""
+    return StoredDocument(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        text=fields.get("body", ""),
+        lang=fields.get("lang", ""),
+        date=fields.get("date") or None,
+        url=fields.get("url"),
+        path=fields.get("path"),
+    )
+
+
+@runtime_checkable
+class Searchable(Protocol):
+    """What the CLI and the web front end ask of an index, one or sharded."""
+
+    @property
+    def path(self): ...
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        lang: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        snippets: bool = True,
+        time_budget: float | None = None,
+    ) -> SearchResult: ...
+
+    def document(self, doc_id: str) -> StoredDocument | None: ...
+
+    def marked(self, doc: StoredDocument, text: str | None) -> dict[str, str]: ...
+
+    def stats(self) -> dict: ...
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]: ...
+
+    def close(self) -> None: ...
