@@ -241,21 +241,15 @@ class Analysis:
             return "", "", ""
         return exact, self._stem_of_exact.apply(exact, lang), self._key_of_exact.apply(exact, lang)
 
-    def chunk_words(
-        self, chunks: list[str], lang: str | None
-    ) -> list[tuple[tuple[int, int, str, str, str], ...] | None]:
-        """(start, end, exact, stem, key) of each word of each whitespace-free chunk.
+    def learn_chunks(self, chunks, lang: str | None) -> ChunkTerms:
+        """The chunks seen so far in ``lang``, ``chunks`` among them: the words of each
+        whitespace-free chunk, (start, end, exact, stem, key).
 
         ICU never joins words across ASCII whitespace, so a chunk's words are the
         same wherever it stands; the snippets look them up here instead of
-        segmenting every hit's whole text. None for a chunk that starts with a
-        mark or format character: ICU joins those to the space before them.
+        segmenting every hit's whole text. A chunk that starts with a mark or
+        format character has None: ICU joins those to the space before them.
         """
-        known = self.learn_chunks(chunks, lang)
-        return [known.words[c] for c in chunks]
-
-    def learn_chunks(self, chunks, lang: str | None) -> ChunkTerms:
-        """The chunks seen so far in ``lang``, ``chunks`` among them."""
         # the web app's threads share the analysis: one learns at a time, and a
         # chunk another thread is still learning is complete once we hold the lock
         with self._chunks_lock:

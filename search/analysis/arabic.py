@@ -6,7 +6,7 @@ stemmers (light10), written as tables with every code point named.
 
 from __future__ import annotations
 
-from .filters import StopFilter, TermFilter, TranslateFilter
+from .filters import TermFilter, TranslateFilter
 
 # Letters
 HAMZA = "\u0621"  # ء
@@ -145,16 +145,6 @@ class ArabicArticleFilter(TermFilter):
         return "ArabicArticleFilter()"
 
 
-class ArabicLightStemFilter(TermFilter):
-    """Larkey's light10: clitic prefixes, then plural and pronoun suffixes."""
-
-    def apply(self, text: str, lang: str | None) -> str:
-        return strip_suffixes(strip_article(text))
-
-    def __repr__(self) -> str:
-        return "ArabicLightStemFilter()"
-
-
 # Function words: prepositions, conjunctions, pronouns, demonstratives,
 # relatives, particles and the commonest auxiliaries. Written plainly here and
 # folded through ARABIC_FOLDS below, so the list matches folded terms.
@@ -173,7 +163,3 @@ _STOPWORDS = """
 وهل فهل وما فما ولكن ولقد فقد وقد ثم وكل وهذا وهذه وذلك وتلك والتي والذي
 """
 ARABIC_STOPWORDS = frozenset(word.translate(ARABIC_FOLDS) for word in _STOPWORDS.split())
-
-
-def arabic_stop_filter() -> StopFilter:
-    return StopFilter(ARABIC_STOPWORDS)

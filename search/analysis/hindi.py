@@ -6,7 +6,7 @@ Varma): spellings a reader treats as the same word fold to one.
 
 from __future__ import annotations
 
-from .filters import StopFilter, TermFilter, TranslateFilter
+from .filters import TermFilter, TranslateFilter
 
 CANDRABINDU = "\u0901"  # ँ
 ANUSVARA = "\u0902"  # ं
@@ -174,16 +174,6 @@ def strip_suffix(word: str) -> str:
     return word
 
 
-class HindiLightStemFilter(TermFilter):
-    """Strips one inflection suffix (``देशों`` → ``देश``)."""
-
-    def apply(self, text: str, lang: str | None) -> str:
-        return strip_suffix(text)
-
-    def __repr__(self) -> str:
-        return "HindiLightStemFilter()"
-
-
 _STOPWORDS = """
 का के की को में से पर ने और या तथा एवं है हैं था थे थी थीं हो होता होती होते हुआ हुए हुई
 यह ये वह वे इस उस इन उन इसे उसे इसका उसका इसकी उसकी इसके उसके इनका उनका इनकी उनकी इनके उनके
@@ -196,7 +186,3 @@ _STOPWORDS = """
 HINDI_STOPWORDS = frozenset(
     fold_dead_nasal(word.translate(HINDI_FOLDS)) for word in _STOPWORDS.split()
 )
-
-
-def hindi_stop_filter() -> StopFilter:
-    return StopFilter(HINDI_STOPWORDS)

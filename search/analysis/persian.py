@@ -7,7 +7,7 @@ one (as Lucene's PersianNormalizer does): ``روبیو`` ≡ ``روبيو``.
 from __future__ import annotations
 
 from .arabic import ARABIC_FOLDS, HEH, KAF, YEH
-from .filters import StopFilter, TermFilter, TranslateFilter
+from .filters import TranslateFilter
 
 KEHEH = "\u06a9"  # ک
 GAF = "\u06af"  # گ
@@ -65,16 +65,6 @@ def strip_suffix(word: str) -> str:
     return word
 
 
-class PersianLightStemFilter(TermFilter):
-    """Strips one plural, comparative or ezafe suffix (``کشورها`` → ``کشور``)."""
-
-    def apply(self, text: str, lang: str | None) -> str:
-        return strip_suffix(text)
-
-    def __repr__(self) -> str:
-        return "PersianLightStemFilter()"
-
-
 _STOPWORDS = """
 و در به از که این آن را با برای تا یا اما هم نیز بر بی پس چون چه اگر
 است بود شد شده شود می نمی های ها هر همه هیچ خود ما من تو او شما ایشان آنها آنان
@@ -87,7 +77,3 @@ _STOPWORDS = """
 PERSIAN_STOPWORDS = frozenset(
     word.translate(ARABIC_FOLDS).translate(PERSIAN_FOLDS) for word in _STOPWORDS.split()
 )
-
-
-def persian_stop_filter() -> StopFilter:
-    return StopFilter(PERSIAN_STOPWORDS)

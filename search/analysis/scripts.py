@@ -55,8 +55,6 @@ def token_script(text: str) -> str:
 PERSIAN_ONLY = frozenset("\u067e\u0686\u0698\u06af\u06a9\u06cc")
 ARABIC_ONLY = frozenset("\u0629\u064a\u0643\u0649")
 
-LANGUAGES = ("ar", "fa", "hi", "en")
-
 
 def detect_language(text: str) -> str:
     """Guess a document's language from its letters.
