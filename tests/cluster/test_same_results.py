@@ -119,6 +119,22 @@ def test_query_errors_as_one_index(corpus_3):
         corpus_3.search("   ")
 
 
+def test_the_time_budget_as_one_index(corpus_index, corpus_3):
+    from search import SearchTimeout, Searchable
+
+    assert isinstance(corpus_3, Searchable) and isinstance(corpus_index, Searchable)
+    for ix in (corpus_index, corpus_3):
+        with pytest.raises(SearchTimeout):
+            ix.search("ट्रंप OR قزاقستان OR تنگ*", time_budget=1e-9)
+        assert ix.search("ट्रंप", time_budget=0).total  # 0: no limit
+    corpus_3.time_budget = 1e-9  # the index's own budget, as SearchIndex's
+    try:
+        with pytest.raises(SearchTimeout):
+            corpus_3.search("ट्रंप")
+    finally:
+        corpus_3.time_budget = None
+
+
 # -- the relevance sets, read in place
 
 
