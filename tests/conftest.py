@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SEEDS
+from checkout import SEEDS
 from search import open_index, update
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DATA, ROOT
+from checkout import DATA, ROOT
 
 SHARED_DEV = ROOT.parent / "shared" / "queries" / "dev.tsv"
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from helpers import SEEDS
+from checkout import SEEDS
 from search.documents import Document, Problem, read_paths, title_from_body
 
 

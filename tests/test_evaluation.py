@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import run_cli
+from checkout import run_cli
 
 DOCS = [
     {"id": "d1", "text": "تنگستن فلز سخت است"},

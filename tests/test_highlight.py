@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import SEEDS, generated_news
+from checkout import SEEDS, generated_news
 from search import highlight
 from search.analysis import Analysis
 from search.documents import read_text_file

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from checkout import ROOT
 
 # Each package of search/ and the layer it sits in: a module may import its own
 # layer and those below, never one above (docs/architecture.md).

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from helpers import ROOT
+from checkout import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,8 @@ pytest.importorskip(
     "distributed", reason="the cluster tests need Dask: pip install -e '.[cluster]'"
 )
 
-from clusterlib import DaskCluster, Reference  # noqa: E402
-
-from helpers import SEEDS, generate_corpus  # noqa: E402
+from checkout import SEEDS, generate_corpus  # noqa: E402
+from dask_cluster import DaskCluster, Reference  # noqa: E402
 from search import update  # noqa: E402
 from search.cluster import ShardedIndex, connect, index_sharded  # noqa: E402
 

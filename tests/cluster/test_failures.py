@@ -9,9 +9,9 @@ import signal
 import time
 
 import pytest
-from clusterlib import DaskCluster, assert_same
 
-from helpers import SEEDS
+from checkout import SEEDS
+from dask_cluster import DaskCluster, assert_same
 from search.cluster import ShardedIndex, connect, index_sharded
 
 FAST = 3.0  # the time limit of searches here, in seconds

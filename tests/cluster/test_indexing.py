@@ -11,9 +11,9 @@ import urllib.request
 from collections import Counter
 
 import pytest
-from clusterlib import Reference, assert_same, free_port
 
-from helpers import ROOT, SEEDS
+from checkout import ROOT, SEEDS
+from dask_cluster import Reference, assert_same, free_port
 from search import IndexError_
 from search.cluster import ShardedIndex, cluster_status, discover, index_sharded
 from search.cluster.shard import shard_documents, shard_of

@@ -7,9 +7,9 @@ Every comparison is against ``SearchIndex`` over an index built with
 from __future__ import annotations
 
 import pytest
-from clusterlib import Reference, assert_same
 
-from helpers import DATA, ROOT
+from checkout import DATA, ROOT
+from dask_cluster import Reference, assert_same
 from search import update
 from search.cluster import ShardedIndex, index_sharded
 
@@ -120,7 +120,7 @@ def test_query_errors_as_one_index(corpus_3):
 
 
 def test_the_time_budget_as_one_index(corpus_index, corpus_3):
-    from search import SearchTimeout, Searchable
+    from search import Searchable, SearchTimeout
 
     assert isinstance(corpus_3, Searchable) and isinstance(corpus_index, Searchable)
     for ix in (corpus_index, corpus_3):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reliability_support import read_jsonl, write_jsonl
 
-from helpers import SEEDS, generate_corpus
+from checkout import SEEDS, generate_corpus
+from index_processes import read_jsonl, write_jsonl
 from search import update
 
 # Large enough that a kill lands mid-run (about 2.4 MB of text: a few seconds of indexing

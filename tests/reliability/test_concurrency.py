@@ -17,7 +17,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from reliability_support import (
+from whoosh import index as whoosh_index
+
+import search.index.updating as index_module
+from index_processes import (
     cli_command,
     cli_command_with_lock_timeout,
     copy_index,
@@ -31,9 +34,6 @@ from reliability_support import (
     wait_until,
     write_jsonl,
 )
-from whoosh import index as whoosh_index
-
-import search.index.updating as index_module
 from search import IndexError_, open_index, update
 from web import create_app
 

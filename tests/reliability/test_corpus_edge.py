@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_support import cli_command, cli_env, run, write_jsonl
 
-from helpers import ROOT
+from checkout import ROOT
+from index_processes import cli_command, cli_env, run, write_jsonl
 from search import open_index, update
 from web import create_app
 

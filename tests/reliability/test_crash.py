@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_support import (
+from whoosh.multiproc import SubWriterTask
+
+from index_processes import (
     PHASES,
     cli_command,
     copy_index,
@@ -34,8 +36,6 @@ from reliability_support import (
     unexpected_files,
     wait_until,
 )
-from whoosh.multiproc import SubWriterTask
-
 from search import IndexError_, open_index, update
 from search.index import WRITE_LOCK_TIMEOUT
 from search.query.parse import plain_words

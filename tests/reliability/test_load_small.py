@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from helpers import ROOT
+from checkout import ROOT
 
 
 def _load_module():

@@ -15,11 +15,10 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from reliability_support import cli_command, run
 
-from helpers import SEEDS
-from search import QueryError, SearchResult, update
-from search import MAX_QUERY_LENGTH
+from checkout import SEEDS
+from index_processes import cli_command, run
+from search import MAX_QUERY_LENGTH, QueryError, SearchResult, update
 from web import create_app
 from web.state import EXTENSION
 

@@ -10,7 +10,8 @@ import socket
 import subprocess
 
 import pytest
-from reliability_support import alive, cli_command, descendants, popen, wait_until
+
+from index_processes import alive, cli_command, descendants, popen, wait_until
 
 
 def free_port() -> int:

@@ -26,7 +26,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from reliability_support import (
+from whoosh.filedb.filestore import FileStorage
+from whoosh.multiproc import SubWriterTask
+
+from checkout import ROOT
+from index_processes import (
     cli_command,
     cli_env,
     copy_index,
@@ -37,10 +41,6 @@ from reliability_support import (
     unexpected_files,
     write_jsonl,
 )
-from whoosh.filedb.filestore import FileStorage
-from whoosh.multiproc import SubWriterTask
-
-from helpers import ROOT
 from search import IndexError_, open_index, update
 
 NOBODY = 65534

@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 import web
-from helpers import run_cli
+from checkout import run_cli
 from search import QueryError, SearchTimeout, open_index
 from search import budget as budget_module
 from search.budget import MAX_QUERY_EXPANSIONS

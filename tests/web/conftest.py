@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from search import SearchIndex, open_index, update
-from web_support import INJECTION_DOCS, SEEDS, make_app
+from web_app import INJECTION_DOCS, SEEDS, make_app
 
 
 @pytest.fixture(scope="session")

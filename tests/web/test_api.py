@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from web_support import PERSIAN_ID
+from web_app import PERSIAN_ID
 
 TRUMP_HI = "ट्रंप"
 

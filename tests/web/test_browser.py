@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from web_support import PERSIAN_ID, ROOT
+from web_app import PERSIAN_ID, ROOT
 
 pytestmark = pytest.mark.browser
 

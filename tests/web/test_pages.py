@@ -6,11 +6,11 @@ import socket
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from html_probe import parse
 
 import web
+from html_probe import parse
 from web.views import page_numbers
-from web_support import PERSIAN_ID, make_app
+from web_app import PERSIAN_ID, make_app
 
 TUNGSTEN_FA = "تنگستن"
 TRUMP_HI = "ट्रंप"

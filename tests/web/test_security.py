@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from html_probe import parse
 
+from html_probe import parse
 from web import CSP
 from web.display import marked, safe_url
-from web_support import PERSIAN_ID, RAW_MARKUP, SCRIPT, make_app
+from web_app import PERSIAN_ID, RAW_MARKUP, SCRIPT, make_app
 
 HEADERS = {
     "Content-Security-Policy": (

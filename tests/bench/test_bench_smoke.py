@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from checkout import ROOT
 
 DOCS = "100"
 INDEX_HEADER = "| engine | docs/s | MB/s | seconds | CPU s | docs/CPU s | peak RSS MB"

@@ -8,11 +8,11 @@ import random
 import pytest
 from whoosh import query as Q
 
-from helpers import generated_news
+from checkout import generated_news
 from search import open_index, update
 from search.budget import Deadline
-from search.ranking.order import ranked_top
 from search.ranking.collect import Scored, scored_matches
+from search.ranking.order import ranked_top
 from search.ranking.phrase import Phrase, ScoredListMatcher, fast_phrases
 
 

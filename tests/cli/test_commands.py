@@ -7,7 +7,7 @@ import subprocess
 import sys
 from importlib.metadata import version
 
-from helpers import SEEDS, run_cli
+from checkout import SEEDS, run_cli
 
 
 def test_default_index_tungsten_finds_the_persian_article():

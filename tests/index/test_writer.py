@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh.writing import SegmentWriter
 
-from helpers import generate_corpus
+from checkout import generate_corpus
 from search import index as index_module
 from search.documents import read_paths
 from search.index.writer import FastSegmentWriter

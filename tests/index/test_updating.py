@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from helpers import SEEDS
+from checkout import SEEDS
 from search import IndexError_, open_index, update
 from search import index as index_module
 from search.index import seeds as seeds_module

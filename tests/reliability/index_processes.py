@@ -1,4 +1,4 @@
-"""Helpers for the reliability tests: corpora, ``search-cli`` as a process, and looking
+"""Indexing runs as processes, and what they leave: corpora, ``search-cli`` as a process, looking
 inside an index folder (what is committed, which phase a running writer is in)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from helpers import ROOT
+from checkout import ROOT
 
 BENCH = ROOT / "bench"
 INDEX_NAME = "MAIN"
@@ -32,8 +32,8 @@ def cli_command(*args: str | os.PathLike) -> list[str]:
 
 
 def cli_command_with_lock_timeout(seconds: float, *args: str | os.PathLike) -> list[str]:
-    """``search-cli ARGS`` with ``search.index.updating.WRITE_LOCK_TIMEOUT`` shortened, so that a test
-    of "the lock is held" does not wait the full minute."""
+    """``search-cli ARGS`` with ``search.index.updating.WRITE_LOCK_TIMEOUT`` shortened, so
+    that a test of "the lock is held" does not wait the full minute."""
     code = (
         "import sys\n"
         "import search.index.updating\n"

@@ -1,4 +1,4 @@
-"""Paths and helpers shared by the tests."""
+"""The checkout the tests run from: its paths, its command line, and the generated corpus."""
 
 from __future__ import annotations
 

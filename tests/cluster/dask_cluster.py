@@ -1,4 +1,5 @@
-"""A real Dask cluster on 127.0.0.1 for the tests: a scheduler and workers as processes."""
+"""A real Dask cluster on 127.0.0.1 (a scheduler and workers as processes), and the one
+index that sharded results are compared with."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import ROOT
+from checkout import ROOT
 from search import engine
 from search.query.expand import expand_multiterms
 
