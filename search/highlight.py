@@ -23,6 +23,7 @@ from whoosh import query as Q
 
 from .analysis import Analysis, default_analysis, word_spans
 from .analysis.analyzers import ChunkTerms
+from .analysis.crossscript import script_key
 from .errors import QueryError
 from .results import Hit, StoredDocument
 
@@ -168,7 +169,7 @@ def _match(words: tuple[str, str, str], terms: MatchTerms) -> tuple[float, str] 
         return EXACT_SCORE, exact
     if stem and stem in terms.stem:
         return STEM_SCORE, stem
-    if key and key in terms.key:
+    if key and (key in terms.key or script_key(key) in terms.key):
         return KEY_SCORE, key
     return None
 

@@ -1,4 +1,4 @@
-"""Cross-script keys: one spelling-free key for a name in any script.
+"""Cross-script keys: where to look for a name written in another script.
 
 ``tungsten``, ``تنگستن`` and ``टंगस्टन`` share no letter, but all say t-ng-s-t-n.
 The key is ICU's Latin transliteration (``Any-Latin; Latin-ASCII``) reduced to
@@ -6,12 +6,19 @@ its consonants, with sounds that the three scripts write differently put in
 one class. Arabic script writes no short vowels, so vowels are dropped on
 every side; w, y and h are dropped too, since Arabic script uses و ی ا for
 long vowels and h mostly marks aspiration in transliteration.
+
+A key only proposes. The index stores each word under its key
+(:func:`key_term`: ``tngstn|تنگستن``), so that the words of a key, and of its
+near variants (:func:`key_variants`: one sound class apart, a consonant more
+or less, a prothetic alef), are found by a prefix lookup; how alike a
+candidate sounds to the query word (:mod:`search.analysis.similarity`) decides.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 
 import icu
 
@@ -95,6 +102,144 @@ def skeleton(latin: str) -> str:
     return mark + _REPEATS.sub(r"\1", key)
 
 
+def _latin(term: str) -> str:
+    if token_script(term) == LATIN:
+        term = english_sounds(term)
+    return _transliterator().transliterate(term)
+
+
+@lru_cache(maxsize=65536)
+def transliteration(term: str) -> str:
+    """A normalised term as lowercase ASCII letters, the way it sounds (English spelling
+    rewritten toward sounds): what :func:`search.analysis.similarity.similarity` compares.
+
+    >>> transliteration("تنگستن"), transliteration("tungsten")
+    ('tngstn', 'tungsten')
+    """
+    return _NOT_LETTERS.sub("", _latin(term).lower())
+
+
+# Between a key and its word in the terms of the key stream.
+KEY_SEPARATOR = "|"
+
+
+def key_term(term: str) -> str:
+    """What the index stores for a (normalised) term in its key stream: the key, then
+    the term (``tngstn|تنگستن``); ``""`` for digits and words without a consonant.
+
+    >>> key_term("تنگستن")
+    'tngstn|تنگستن'
+    """
+    if term.isdigit():
+        return ""
+    key = skeleton(_latin(term))
+    return f"{key}{KEY_SEPARATOR}{term}" if key.lstrip(VOWEL_MARK) else ""
+
+
+# Between a key and the script it was read in, in the script's own key terms.
+SCRIPT_SEPARATOR = "#"
+
+
+def script_key(text: str) -> str:
+    """The key a key term shares with the other words of its script that sound alike:
+    ``tngstn#a`` for ``tngstn|تنگستن`` (""  for keys too short to tell words apart).
+
+    Within one script, words with one key are mostly spellings of one word
+    (الأمريكي, الأميركي), and the index stores this key beside each word's own, so
+    that a search matches them all as one term, as documents of that script have
+    always been ranked; across scripts, :mod:`search.query.crossscript` decides.
+    """
+    key, word = split_key_term(text)
+    if len(key.lstrip(VOWEL_MARK)) < MIN_KEY_LENGTH:
+        return ""
+    return f"{key}{SCRIPT_SEPARATOR}{token_script(word)[:1]}"
+
+
+def split_key_term(text: str) -> tuple[str, str]:
+    """(key, word) of a term of the key stream."""
+    key, _, word = text.partition(KEY_SEPARATOR)
+    return key, word
+
+
+# Letters of a key that another script may write with a letter of the next class.
+NEAR_KEY_LETTERS = {
+    "s": "zc",  # س ز, ch as ش or تش
+    "z": "sd",  # ز ذ ض
+    "c": "sk",  # ch, k
+    "k": "gc",  # ک گ ق غ
+    "g": "kz",  # g as ج
+    "t": "d",
+    "d": "tz",
+    "p": "f",  # ب پ ف, v as ف
+    "f": "p",
+    "l": "r",
+    "r": "l",
+    "n": "m",
+    "m": "n",
+}
+# English spellings that another script writes with a consonant the key keeps
+# (v and w as ف, th as ث or ت, g as ج or غ)
+# and English spellings with another common reading (sch and ch as in school
+# and Chris, not as in Schiller and China)
+ENGLISH_ALTERNATIVES = (
+    ("v", "f"),
+    ("w", "f"),
+    ("th", "s"),
+    ("g", "j"),
+    ("sch", "sk"),
+    ("ch", "k"),
+)
+_ENGLISH_ALTERNATIVES = [(re.compile(p), r) for p, r in ENGLISH_ALTERNATIVES]
+
+
+@lru_cache(maxsize=16384)
+def readings(term: str) -> tuple[str, ...]:
+    """The ways a normalised term may sound, as Latin transliterations (its own first):
+    English spelling has more than one reading of some letters; other scripts one."""
+    own = _latin(term)
+    if token_script(term) != LATIN:
+        return (own,)
+    out = [own]
+    for pattern, replacement in _ENGLISH_ALTERNATIVES:
+        if pattern.search(term):
+            other = _transliterator().transliterate(english_sounds(pattern.sub(replacement, term)))
+            if other not in out:
+                out.append(other)
+    return tuple(out)
+
+
+def sound_readings(term: str) -> tuple[str, ...]:
+    """:func:`readings` as lowercase ASCII letters, what similarity compares."""
+    return tuple(dict.fromkeys(_NOT_LETTERS.sub("", r.lower()) for r in readings(term)))
+
+
+def _skeletons(term: str) -> set[str]:
+    return {skeleton(reading) for reading in readings(term)}
+
+
+def key_variants(term: str) -> list[str]:
+    """The keys under which another spelling of ``term`` may stand, its own first:
+    with and without the mark of a vowel start (Arabic script writes an alef before
+    s + consonant: استارلینک), one letter a sound class apart, one consonant fewer."""
+    own = skeleton(_latin(term))
+    out = {own}
+    for key in _skeletons(term):
+        body = key.lstrip(VOWEL_MARK)
+        starts = {key[: len(key) - len(body)], ""}
+        if body[:1] == "s" or key != body:
+            starts.add(VOWEL_MARK)
+        for start in starts:
+            out.add(start + body)
+            for i, letter in enumerate(body):
+                for near in NEAR_KEY_LETTERS.get(letter, ""):
+                    out.add(start + body[:i] + near + body[i + 1 :])
+                if len(body) > 2:
+                    out.add(start + body[:i] + body[i + 1 :])
+    out.discard("")
+    out.discard(VOWEL_MARK)
+    return [own] + sorted(out - {own})
+
+
 def cross_script_key(term: str) -> str:
     """The key of one (normalised) term, or ``""`` when it is too short.
 
@@ -108,12 +253,10 @@ def cross_script_key(term: str) -> str:
 
 
 class CrossScriptKeyFilter(TermFilter):
-    """A term becomes its cross-script key; short keys are dropped."""
+    """A term becomes its key term: its cross-script key, then the term (:func:`key_term`)."""
 
     def apply(self, text: str, lang: str | None) -> str:
-        if text.isdigit():
-            return ""
-        return cross_script_key(text)
+        return key_term(text)
 
     def __repr__(self) -> str:
         return "CrossScriptKeyFilter()"

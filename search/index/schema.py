@@ -18,6 +18,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
+from ..analysis.crossscript import script_key
 from ..analysis import (
     LangText,
     default_analysis,
@@ -34,7 +35,7 @@ install_whoosh_ext()
 
 # Bumped whenever analysis or schema change what is in an index: an index built
 # by another version is rebuilt (default index) or reported (others).
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 FORMAT_FILE = "FORMAT"
 
 
@@ -50,18 +51,28 @@ class AnalyzedText(TEXT):
     is an ordinary TEXT field.
     """
 
-    def __init__(self, stream: str, **kwargs):
+    def __init__(self, stream: str, also: Callable[[str], str] | None = None, **kwargs):
+        """``also``: a second term the field stores beside each of the stream's terms,
+        at the same position ("" for none)."""
         super().__init__(**kwargs)
         self.stream = stream
+        self.also = also
 
     def term_positions(self, value) -> dict[str, list[int]] | None:
-        """Each term of the stream with its positions; None for plain text."""
-        if not isinstance(value, LangText):
-            return None
-        column = STREAMS[self.stream]
+        """Each term of the stream with its positions; None for plain text that the
+        field's analyzer alone can index (Whoosh's own path)."""
         positions: defaultdict[str, list[int]] = defaultdict(list)
-        for pos, terms in enumerate(value.terms(default_analysis())):
-            positions[terms[column]].append(pos)
+        if isinstance(value, LangText):
+            column = STREAMS[self.stream]
+            pairs = ((pos, terms[column]) for pos, terms in enumerate(value.terms(default_analysis())))
+        elif self.also is not None:
+            pairs = ((t.pos, t.text) for t in self.analyzer(value, positions=True, mode="index"))
+        else:
+            return None
+        for pos, term in pairs:
+            positions[term].append(pos)
+            if self.also is not None and term:
+                positions[self.also(term)].append(pos)
         positions.pop("", None)  # words a stream leaves out (stopwords)
         return positions
 
@@ -117,7 +128,8 @@ def schema() -> Schema:
         # sentence); positions so that quoted phrases match through clitics
         stem=AnalyzedText("stem", analyzer=stem_analyzer()),
         # title + body as cross-script keys; frequencies only
-        key=AnalyzedText("key", analyzer=key_analyzer(), phrase=False),
+        # and each word under the key it shares with its script (crossscript.script_key)
+        key=AnalyzedText("key", also=script_key, analyzer=key_analyzer(), phrase=False),
     )
 
 

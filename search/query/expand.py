@@ -19,6 +19,7 @@ from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
 
 from ..errors import QueryError
+from .crossscript import CrossScriptTerm
 from .parse import BOUNDED, MAX_EXPANSIONS
 
 
@@ -99,8 +100,11 @@ def expand_multiterms(
         if not isinstance(node, MultiTerm):
             return node
         fieldname = node.field()
-        texts = expansions.get(multiterm_key(node), ())
-        terms = [Q.Term(fieldname, _text(t), boost=node.boost) for t in texts]
+        texts = [_text(t) for t in expansions.get(multiterm_key(node), ())]
+        if isinstance(node, CrossScriptTerm):  # each word weighted by how alike it sounds
+            terms = [Q.Term(fieldname, t, boost=node.term_boost(t)) for t in texts]
+        else:
+            terms = [Q.Term(fieldname, t, boost=node.boost) for t in texts]
         if not terms:
             return Q.NullQuery
         return terms[0] if len(terms) == 1 else Q.Or(terms)

@@ -19,9 +19,11 @@ from whoosh import query as Q
 from whoosh.fields import TEXT, Schema
 
 from ..analysis import Analysis, IcuTokenizer, default_analysis, token_script, word_spans
+from ..analysis.crossscript import script_key
 from ..analysis.scripts import ARABIC
 from ..errors import QueryError
 from ..languages import LANG_CODES
+from .crossscript import CrossScriptTerm
 from .fuzzy import NearTerm
 
 # How much a match in each stream counts (multiplies that stream's BM25 score).
@@ -181,7 +183,11 @@ class QueryBuilder:
         for stem in self.analysis.query_stems(surface):
             clauses.append(Q.Term("stem", stem, boost=STEM_WEIGHT))
         for key in self.analysis.query_keys(surface):
-            clauses.append(Q.Term("key", key, boost=KEY_WEIGHT))
+            # its spellings in its own script, as one term; the words of the index that
+            # sound like it in the other scripts, each by how alike (query/crossscript.py)
+            if same_script := script_key(key):
+                clauses.append(Q.Term("key", same_script, boost=KEY_WEIGHT))
+            clauses.append(CrossScriptTerm("key", key, boost=KEY_WEIGHT))
         return Q.Or(clauses, boost=boost)
 
     def words(self, surfaces: list[str]) -> Q.Query:

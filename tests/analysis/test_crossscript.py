@@ -18,7 +18,11 @@ from search.analysis.crossscript import (
     CrossScriptKeyFilter,
     cross_script_key,
     english_sounds,
+    key_term,
+    key_variants,
+    script_key,
     skeleton,
+    split_key_term,
 )
 
 SEEDS = sorted((Path(__file__).parents[2] / "seeds").glob("*.txt"))
@@ -26,10 +30,16 @@ KEYS = key_analyzer()
 
 
 def key_of(word: str, lang: str | None = None) -> str:
-    """The key the index stores for a one-word text, or "" for none."""
-    keys = [t.text for t in KEYS(LangText(word, lang))]
-    assert len(keys) <= 1, f"{word!r} is more than one word"
-    return keys[0] if keys else ""
+    """The key under which the index stores a one-word text, or "" for none."""
+    terms = [t.text for t in KEYS(LangText(word, lang))]
+    assert len(terms) <= 1, f"{word!r} is more than one word"
+    return split_key_term(terms[0])[0] if terms else ""
+
+
+def script_key_of(word: str, lang: str | None = None) -> str:
+    """The key the word shares with the other spellings of its script, or ""."""
+    terms = [t.text for t in KEYS(LangText(word, lang))]
+    return script_key(terms[0]) if terms else ""
 
 
 def consonants(key: str) -> int:
@@ -114,12 +124,8 @@ def test_article_is_removed_before_transliteration():
     assert cross_script_key("يورانيوم") == key_of("uranium")
 
 
-# No key: too short to tell words apart, a number, or a stopword.
+# No key: a number, or a stopword.
 NO_KEY = [
-    pytest.param("pizza", "en", id="short-pizza"),
-    pytest.param("Iraq", "en", id="short-iraq"),
-    pytest.param("عراق", "ar", id="short-arabic"),
-    pytest.param("C5", "en", id="letter-digit"),
     pytest.param("2025", "en", id="number"),
     pytest.param("۳.۰۷", "fa", id="decimal"),
     pytest.param("في", "ar", id="stopword-ar"),
@@ -132,9 +138,46 @@ def test_no_key(word, lang):
     assert key_of(word, lang) == ""
 
 
+# A key, but none shared with the script: too short to tell its words apart.
+NO_SCRIPT_KEY = [
+    pytest.param("pizza", "en", id="short-pizza"),
+    pytest.param("Iraq", "en", id="short-iraq"),
+    pytest.param("عراق", "ar", id="short-arabic"),
+    pytest.param("C5", "en", id="letter-digit"),
+]
+
+
+@pytest.mark.parametrize("word, lang", NO_SCRIPT_KEY)
+def test_short_keys_are_kept_for_candidates_but_not_shared(word, lang):
+    assert key_of(word, lang) and script_key_of(word, lang) == ""
+
+
 @pytest.mark.parametrize("word", ["uranium", "tungsten", "Trump", "تنگستن", "समरकंद"])
-def test_every_key_has_enough_consonants(word):
-    assert consonants(key_of(word)) >= MIN_KEY_LENGTH
+def test_every_shared_key_has_enough_consonants(word):
+    assert consonants(script_key_of(word).partition("#")[0]) >= MIN_KEY_LENGTH
+
+
+def test_a_key_term_holds_its_word_and_the_shared_key_its_script():
+    assert key_term("تنگستن") == "tngstn|تنگستن"
+    assert script_key("tngstn|تنگستن") == "tngstn#a"
+    assert script_key("tngstn|टंगस्टन") == "tngstn#d"
+    assert script_key("tngstn|tungsten") == "tngstn#l"
+
+
+# Variants: where another spelling of the word may stand.
+VARIANTS = [
+    pytest.param("starlink", "_strlnk", id="prothetic-alef"),  # استارلینک
+    pytest.param("استارلینک", "strlnk", id="prothetic-alef-dropped"),
+    pytest.param("vasily", "fsl", id="v-as-feh"),  # فاسيلي
+    pytest.param("ludwig", "ldfg", id="w-as-feh"),  # لودفيغ
+    pytest.param("school", "skl", id="sch-as-sk"),  # स्कूल
+    pytest.param("chris", "krs", id="ch-as-k"),  # क्रिस
+]
+
+
+@pytest.mark.parametrize("word, variant", VARIANTS)
+def test_key_variants(word, variant):
+    assert variant in key_variants(word)
 
 
 def test_key_filter_drops_digits():
@@ -190,7 +233,7 @@ def seed_keys() -> dict[str, set[str]]:
         text = path.read_text(encoding="utf-8")
         for token in analysis.tokens(text, detect_language(text)):
             if token.key:
-                keys.setdefault(token.key, set()).add(token.surface)
+                keys.setdefault(split_key_term(token.key)[0], set()).add(token.surface)
     return keys
 
 

@@ -84,8 +84,8 @@ def test_analyze_shows_terms_per_stream():
     data = json.loads(done.stdout)
     first, second = data["tokens"]
     assert (first["text"], first["start"], first["end"]) == ("لليورانيوم", 0, 10)
-    assert first["terms"]["stem"] == "يورانيوم" and first["terms"]["key"] == "_rnm"
-    assert second["terms"]["key"] == "tngstn" and second["script"] == "arabic"
+    assert first["terms"]["stem"] == "يورانيوم" and first["terms"]["key"] == "_rnm|يورانيوم"
+    assert second["terms"]["key"] == "tngstn|تنگستن" and second["script"] == "arabic"
     table = run_cli("analyze", "टंगस्टन")
     assert "tngstn" in table.stdout and "devanagari" in table.stdout
 

@@ -1,0 +1,113 @@
+"""How alike two words sound, from their Latin transliterations: a weighted edit distance.
+
+Two spellings of one name in different scripts differ in regular ways: Arabic
+script writes no short vowels, so a vowel is cheap to add or drop; و and ی
+stand for long vowels, so w, y and h are cheap too; and letters of one sound
+class stand for each other (s and z, k, q and g, t and d, b, p, f and v).
+A weighted edit distance with those costs tells ``بايدن`` (baydn) from
+``बढ़ाने`` (barhane) for ``Biden``, where one consonant skeleton (pdn) did not.
+
+The costs are the table :data:`search.analysis.sound_costs.COSTS`, learned
+from aligned name pairs (bench/name_costs.py says how); what is not in it
+falls back to the sound classes below.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .sound_costs import COSTS, INDEL
+
+VOWELS = frozenset("aeiou")
+# letters Arabic script and transliteration use for long vowels and aspiration
+GLIDES = frozenset("hwy")
+# letters that stand for each other across the three scripts' transliterations
+SOUND_CLASSES = (
+    frozenset("szc"),  # س ص ز ث, स, c before e/i
+    frozenset("kqgc"),  # ک ق گ غ, क ग
+    frozenset("td"),  # ت ط د ض, त ट द ड
+    frozenset("bpfv"),  # ب پ ف, ब प फ व
+    frozenset("jzg"),  # ج ژ ز, ज
+    frozenset("dz"),  # ذ ض ظ
+    frozenset("rl"),
+    frozenset("nm"),  # n before b/p is often m
+)
+VOWEL_CHANGE, VOWEL_GLIDE, NEAR, FAR = 0.2, 0.3, 0.45, 1.0
+VOWEL_INDEL, GLIDE_INDEL, DOUBLE_INDEL, CONSONANT_INDEL = 0.25, 0.3, 0.1, 1.0
+
+
+def _class_substitution(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    if a in VOWELS and b in VOWELS:
+        return VOWEL_CHANGE
+    if (a in VOWELS or a in GLIDES) and (b in VOWELS or b in GLIDES):
+        return VOWEL_GLIDE
+    if any(a in group and b in group for group in SOUND_CLASSES):
+        return NEAR
+    return FAR
+
+
+def _class_indel(c: str) -> float:
+    if c in VOWELS:
+        return VOWEL_INDEL
+    if c in GLIDES:
+        return GLIDE_INDEL
+    return CONSONANT_INDEL
+
+
+@lru_cache(maxsize=1024)
+def substitution(a: str, b: str) -> float:
+    """What it costs to read letter ``a`` where the other spelling has ``b``."""
+    if a == b:
+        return 0.0
+    learned = COSTS.get((a, b)) if a < b else COSTS.get((b, a))
+    return learned if learned is not None else _class_substitution(a, b)
+
+
+@lru_cache(maxsize=64)
+def indel(c: str) -> float:
+    """What it costs for one spelling to have ``c`` where the other has nothing."""
+    learned = INDEL.get(c)
+    return learned if learned is not None else _class_indel(c)
+
+
+def _indels(word: str) -> list[float]:
+    # a letter doubled (ss, ll; Arabic shadda writes none) is nearly free
+    return [
+        min(DOUBLE_INDEL, indel(c)) if i and word[i - 1] == c else indel(c)
+        for i, c in enumerate(word)
+    ]
+
+
+def distance(a: str, b: str) -> float:
+    """The weighted edit distance between two transliterations (lowercase ASCII letters)."""
+    cost_a, cost_b = _indels(a), _indels(b)
+    previous = [0.0]
+    for cost in cost_b:
+        previous.append(previous[-1] + cost)
+    for i, letter in enumerate(a):
+        drop = cost_a[i]
+        current = [previous[0] + drop]
+        for j, other in enumerate(b):
+            current.append(
+                min(
+                    previous[j] + substitution(letter, other),
+                    previous[j + 1] + drop,
+                    current[j] + cost_b[j],
+                )
+            )
+        previous = current
+    return previous[-1]
+
+
+def similarity(a: str, b: str) -> float:
+    """1 for the same sounds, falling towards 0 (never below) as they part.
+
+    The distance is divided by what it costs to write the longer word from
+    nothing, so a consonant wrong in a long name counts less than in a short one.
+    """
+    if not a or not b:
+        return 0.0
+    scale = max(sum(_indels(a)), sum(_indels(b)))
+    return max(0.0, 1.0 - distance(a, b) / scale)

@@ -1,0 +1,132 @@
+"""A query word in any script → the index's words that sound like it, in every other.
+
+Candidates come from the index's own vocabulary: the words stored under the
+query word's key and its near variants (:func:`search.analysis.crossscript.key_variants`),
+one prefix lookup a variant. Each candidate gets a verdict, the similarity of
+the two words' transliterations (:func:`search.analysis.similarity.similarity`);
+those at :data:`THRESHOLD` or above are searched like the terms of a fuzzy
+word, each weighted by its similarity, so a weak match never outranks a strong
+one. Prefix lookups run over the whole collection before ranking
+(:mod:`search.query.expand`), on one index or on every shard alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh import query as Q
+from whoosh.query.terms import MultiTerm
+
+from ..analysis.crossscript import (
+    KEY_SEPARATOR,
+    VOWEL_MARK,
+    key_variants,
+    sound_readings,
+    split_key_term,
+    transliteration,
+)
+from ..analysis.scripts import token_script
+from ..analysis.similarity import similarity
+
+# The least similarity of a candidate that is searched: of a word under the query
+# word's own key, and of one under a near variant of it. Below them, words that
+# share a skeleton by chance (Biden's pdn and बढ़ाने's) are left out.
+THRESHOLD = 0.65
+VARIANT_THRESHOLD = 0.85
+# ... and of a word under a short key (two consonants), which many words share
+SHORT_KEY_THRESHOLD = 0.9
+# Keys with fewer consonants than these propose no candidates: a short key is
+# shared by too many words (heat → t), a short variant even more so.
+MIN_KEY, MIN_VARIANT_KEY = 2, 3
+# Candidates read at most, over all variants: a bound on a short key's work.
+MAX_CANDIDATES = 2000
+
+
+def best_similarity(sounds: tuple[str, ...], word: str) -> float:
+    """How alike ``word`` sounds to the best of a query word's readings."""
+    other = transliteration(word)
+    return max(similarity(sound, other) for sound in sounds)
+
+
+def candidates(reader, fieldname: str, key_text: str) -> Iterator[tuple[str, float, float]]:
+    """(key term, similarity, the threshold it must reach) of every word of the index
+    stored under the query's key or a variant of it; ``key_text`` is the query word's
+    own key term."""
+    own, word = split_key_term(key_text)
+    sounds = sound_readings(word)
+    script = token_script(word)
+    seen: set[str] = set()
+    for key in key_variants(word):
+        least = MIN_KEY if key == own else MIN_VARIANT_KEY
+        if len(key.lstrip(VOWEL_MARK)) < least:
+            continue
+        needed = THRESHOLD if key == own else VARIANT_THRESHOLD
+        if len(key.lstrip(VOWEL_MARK)) < 3:
+            needed = max(needed, SHORT_KEY_THRESHOLD)
+        for btext in reader.expand_prefix(fieldname, key + KEY_SEPARATOR):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            if text in seen:
+                continue
+            seen.add(text)
+            other = split_key_term(text)[1]
+            if token_script(other) == script:
+                continue  # its own script's spellings: one term, script_key's
+            yield text, best_similarity(sounds, other), needed
+            if len(seen) >= MAX_CANDIDATES:
+                return
+
+
+class CrossScriptTerm(MultiTerm):
+    """The words of the index that sound like one query word, in any script.
+
+    ``text`` is the query word's own key term (``tngstn|tungsten``); it expands to the
+    key terms of the words whose similarity reaches THRESHOLD, each searched with
+    ``boost`` times its similarity (:meth:`term_boost`).
+    """
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0):
+        self.fieldname = fieldname
+        self.text = text
+        self.boost = boost
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(self) is type(other)
+            and self.fieldname == other.fieldname
+            and self.text == other.text
+            and self.boost == other.boost
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.fieldname, self.text, self.boost))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.fieldname!r}, {self.text!r}, boost={self.boost!r})"
+
+    def _btexts(self, ixreader) -> list[str]:
+        return sorted(
+            text
+            for text, alike, needed in candidates(ixreader, self.fieldname, self.text)
+            if alike >= needed
+        )
+
+    def similarity_of(self, text: str) -> float:
+        """How alike the word of key term ``text`` sounds to the query word."""
+        return best_similarity(
+            sound_readings(split_key_term(self.text)[1]), split_key_term(text)[1]
+        )
+
+    def term_boost(self, text: str) -> float:
+        """The boost of one of the words it stands for."""
+        return self.boost * self.similarity_of(text)
+
+    def simplify(self, ixreader) -> Q.Query:
+        terms = [
+            Q.Term(self.fieldname, t, boost=self.term_boost(t)) for t in self._btexts(ixreader)
+        ]
+        if not terms:
+            return Q.NullQuery
+        return terms[0] if len(terms) == 1 else Q.Or(terms)
+
+    def matcher(self, searcher, context=None):
+        return self.simplify(searcher.reader()).matcher(searcher, context)
