@@ -4,10 +4,12 @@ The README's first Quick start line as written (with every dependency from a whe
 compiled, no system ICU), ``pip install .``, a built wheel and ``pipx install .``: each gives a
 ``search-cli`` that finds the Persian article for ``tungsten``, the installed ones with the
 default index built in the user's cache. Slow (pip installs, from pip's cache when warm).
+The README's system-ICU line lists the same dependencies as setup.cfg, PyICU for pyicu-wheels.
 """
 
 from __future__ import annotations
 
+import configparser
 import os
 import re
 import shutil
@@ -18,8 +20,6 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-
-pytestmark = pytest.mark.slow
 
 PERSIAN_ID = "004_a9852c1cd0dd4442"
 INSTALL_TIMEOUT = 600
@@ -86,6 +86,7 @@ def readme_quick_start_lines() -> list[str]:
     return re.findall(r"```sh\n(.+?)\n```", section)
 
 
+@pytest.mark.slow
 def test_the_readme_first_line_as_written_then_without_icu(clean_copy, user_env, tmp_path):
     line = readme_quick_start_lines()[0]
     assert line.startswith("python3 -m venv .venv && .venv/bin/pip install -e . &&"), line
@@ -111,12 +112,14 @@ def test_the_readme_first_line_as_written_then_without_icu(clean_copy, user_env,
     assert "pip install pyicu-wheels" in message
 
 
+@pytest.mark.slow
 def test_pip_install_dot_from_a_clean_copy(clean_copy, user_env, tmp_path):
     bin_dir = _fresh_venv(tmp_path / "venv", user_env)
     _run([str(bin_dir / "pip"), "install", "-q", "."], cwd=clean_copy, env=user_env)
     _assert_installed_search_works(bin_dir / "search-cli", user_env, cwd=tmp_path)
 
 
+@pytest.mark.slow
 def test_a_built_wheel(clean_copy, user_env, tmp_path):
     wheels = tmp_path / "dist"
     _run(
@@ -130,6 +133,7 @@ def test_a_built_wheel(clean_copy, user_env, tmp_path):
     _assert_installed_search_works(bin_dir / "search-cli", user_env, cwd=tmp_path)
 
 
+@pytest.mark.slow
 def test_pipx_install_dot(clean_copy, user_env, tmp_path):
     env = {
         **user_env,
@@ -139,3 +143,27 @@ def test_pipx_install_dot(clean_copy, user_env, tmp_path):
     }
     _run([sys.executable, "-m", "pipx", "install", "."], cwd=clean_copy, env=env)
     _assert_installed_search_works(tmp_path / "bin" / "search-cli", env, cwd=tmp_path)
+
+
+def _requirements(lines) -> dict[str, str]:
+    """name -> version bounds, spaces dropped: ``'PyICU >= 2.12, < 3'`` -> PyICU: >=2.12,<3."""
+    out = {}
+    for line in lines:
+        name, bounds = re.fullmatch(r"\s*([A-Za-z0-9_.\-\[\]]+)\s*(.*?)\s*", line).groups()
+        out[name.lower()] = bounds.replace(" ", "")
+    return out
+
+
+def test_the_readme_system_icu_line_installs_what_setup_cfg_requires_with_pyicu():
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    required = _requirements(config["options"]["install_requires"].strip().splitlines())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Which ICU", 1)[1].split("\n## ", 1)[0]
+    (line,) = re.findall(r"```sh\n(.+?)\n```", section)
+    assert ".venv/bin/pip install --no-deps -e . && .venv/bin/pip install '" in line
+    listed = _requirements(re.findall(r"'([^']+)'", line))
+    assert "pyicu-wheels" not in listed
+    assert listed.pop("pyicu").endswith(",<3")  # PyICU in place of pyicu-wheels
+    required.pop("pyicu-wheels")
+    assert listed == required
