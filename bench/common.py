@@ -35,7 +35,7 @@ MB = 1_000_000
 # psutil sampling period for the peak RSS of a process tree: short enough to
 # catch a commit's peak (which lasts seconds), long enough to cost nothing.
 RSS_SAMPLE_SECONDS = 0.05
-PACKAGES = ("whoosh3", "PyICU", "PyStemmer", "tantivy", "psutil")
+PACKAGES = ("whoosh3", "PyStemmer", "tantivy", "psutil")
 
 
 # -- the machine
@@ -68,6 +68,14 @@ def package_version(name: str) -> str | None:
         return None
 
 
+def _pyicu_distribution() -> str:
+    for name in ("pyicu-wheels", "PyICU"):
+        version = package_version(name)
+        if version:
+            return f"{version} ({name})"
+    return "not installed"
+
+
 def machine_info() -> dict[str, str]:
     """Cores, memory, Python and the versions of everything measured."""
     import sqlite3
@@ -83,6 +91,8 @@ def machine_info() -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "sqlite": sqlite3.sqlite_version,
         "ICU": icu.ICU_VERSION,
+        # PyICU comes as pyicu-wheels (ICU inside) or built against the system's ICU
+        "PyICU": _pyicu_distribution(),
     }
     for name in PACKAGES:
         info[name] = package_version(name) or "not installed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 
 def run() -> None:
@@ -18,7 +19,13 @@ def run() -> None:
     ``serve`` and ``index`` run for long.
     """
     gc.disable()
-    from .cli import main
+    try:
+        from .cli import main
+    except ModuleNotFoundError as error:
+        if error.name != "icu":
+            raise
+        print(f"search-cli: {error}", file=sys.stderr)  # search.analysis says how to install it
+        raise SystemExit(2) from None
 
     gc.freeze()
     gc.enable()

@@ -6,6 +6,16 @@ original text) → :mod:`.filters` (Unicode, digits; the term-filter machinery)
 :mod:`.stemming` → :mod:`.crossscript` → :mod:`.analyzers` (the field chains).
 """
 
+try:
+    import icu  # noqa: F401  (PyICU: pyicu-wheels, or PyICU built against the system's ICU)
+except ImportError as error:
+    # one line that says what to do, instead of a traceback ending in "No module named 'icu'"
+    raise ModuleNotFoundError(
+        f"ICU for Python is missing ({error}): pip install pyicu-wheels, "
+        "or PyICU built against the system's ICU (README, 'Which ICU')",
+        name="icu",
+    ) from error
+
 from .analyzers import (
     STOPWORDS,
     Analysis,

@@ -22,6 +22,11 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # (کتاب‌ها, می‌گیرد, رئیس‌جمهور), which a reader may as well write with a space.
 # In Devanagari a ZWNJ only chooses a glyph inside the word, so it stays.
 _ARABIC_ZWNJ = re.compile("(?<=[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff])\u200c+")
+# Never inside a word, whichever ICU: ICU 72 keeps "@" in a word (``info@farsnews.com``,
+# ``@CovidIndiaSeva``; 76 and 77 break there) and ICU 77 keeps ":" between letters
+# (``افزود:از``, as UAX #29 has it; 72 and 76 break there). Each is read as a space, one
+# UTF-16 unit like them, so the offsets stay those of the text as given.
+_NEVER_IN_A_WORD = str.maketrans(":@", "  ")
 _local = threading.local()
 
 
@@ -67,8 +72,10 @@ def word_spans(text: str, zwnj_parts: bool = True) -> list[tuple[int, int]]:
 
 def _icu_spans(text: str) -> list[tuple[int, int]]:
     bi = _break_iterator()
-    bi.setText(text)
     mapping = _utf16_to_index(text)
+    if ":" in text or "@" in text:
+        text = text.translate(_NEVER_IN_A_WORD)
+    bi.setText(text)
     spans = []
     start = 0
     for end in bi:

@@ -114,3 +114,21 @@ def test_version_is_an_option_not_a_query():
     done = run_cli("--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("version " + version("multilingual-news-search"))
+
+
+def test_missing_icu_is_one_line_saying_how_to_install_it():
+    # "import icu" fails as on a machine without it: a None in sys.modules is Python's own
+    # way to say a module is absent (an uninstalled PyICU is tested in tests/test_install.py)
+    code = "import sys; sys.modules['icu'] = None; from search.__main__ import run; run()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "tungsten"],
+        capture_output=True,
+        text=True,
+        cwd=SEEDS.parent,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("search-cli: ICU for Python is missing")
+    assert "pip install pyicu-wheels" in line
