@@ -25,6 +25,7 @@ from ..errors import QueryError
 from ..languages import LANG_CODES
 from .crossscript import CrossScriptTerm
 from .fuzzy import NearTerm
+from .links import link_clauses, name_clauses
 
 # How much a match in each stream counts (multiplies that stream's BM25 score).
 # Measured on the relevance sets (docs/BENCHMARKS.md): the stemmed stream
@@ -188,6 +189,7 @@ class QueryBuilder:
             if same_script := script_key(key):
                 clauses.append(Q.Term("key", same_script, boost=KEY_WEIGHT))
             clauses.append(CrossScriptTerm("key", key, boost=KEY_WEIGHT))
+        clauses.extend(link_clauses([exact], EXACT_FIELDS))  # the name in other languages
         return Q.Or(clauses, boost=boost)
 
     def words(self, surfaces: list[str]) -> Q.Query:
@@ -201,6 +203,8 @@ class QueryBuilder:
         for a, b in pairwise(surfaces):
             if token_script(a) == ARABIC and token_script(b) == ARABIC:
                 clauses.append(self.word(a + b, boost=COMPOUND_WEIGHT))
+        # a name of several words in other languages ("new york": نیویورک)
+        clauses.extend(name_clauses([self.exact(s) for s in surfaces], EXACT_FIELDS))
         return Q.Or(clauses)
 
     # -- phrases
@@ -240,6 +244,7 @@ class QueryBuilder:
             [
                 self.exact_phrase(surfaces, boost=BODY_WEIGHT + STEM_WEIGHT),
                 self.stem_phrase(content, slop=1 + gaps, boost=STEM_WEIGHT),
+                *name_clauses([self.exact(s) for s in surfaces], EXACT_FIELDS),
             ]
         )
 
