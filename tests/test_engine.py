@@ -219,6 +219,18 @@ def test_compound_written_with_a_space_finds_it_joined(tmp_path):
         assert "joined" in ids(ix.search("شاه‌چراغ"))
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param('"طريق الحرير"', id="phrase"),
+        pytest.param("طريق الحرير", id="words"),
+    ],
+)
+def test_preposition_joined_to_a_noun_without_the_article(seeds_index, query):
+    # 002 writes طريق الحرير, 003 لطريق الحرير (li- before a noun without al-)
+    assert set(ids(seeds_index.search(query))[:2]) == {ARABIC_002, ARABIC_003}
+
+
 def test_seed_compound_with_a_space(seeds_index):
     assert ids(seeds_index.search("رئیس جمهور"))[0] == PERSIAN
 
