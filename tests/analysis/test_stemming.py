@@ -11,6 +11,7 @@ import pytest
 
 from search.analysis import Analysis, LangText, arabic, hindi, persian, stem_analyzer
 from search.analysis.analyzers import ENGLISH_STOPWORDS
+from search.analysis.persian import MIN_COMPOUND_PART, compound_splits
 from search.analysis.stemming import (
     DEFAULT_STEMMERS,
     STEMMERS,
@@ -365,3 +366,32 @@ def test_the_default_stemmer_set_exists():
 def test_snowball_stem_analyzer():
     text = LangText("دانشجویان کشورها", "fa")
     assert [t.text for t in stem_analyzer("snowball")(text)] == ["دانشجو", "كشور"]
+
+
+# A Persian compound written joined is also read as its two parts, at every
+# seam leaving parts of at least MIN_COMPOUND_PART letters (on folded text):
+# the seam the ZWNJ or space spelling has is among them.
+COMPOUND_SPLITS = [
+    pytest.param("رئیسجمهور", ("رئیس", "جمهور"), id="president"),
+    pytest.param("شاهچراغ", ("شاه", "چراغ"), id="shah-cheragh"),
+    pytest.param("نخستوزیر", ("نخست", "وزیر"), id="prime-minister"),
+]
+
+
+@pytest.mark.parametrize("joined, parts", COMPOUND_SPLITS)
+def test_compound_splits_hold_the_written_apart_spelling(only_token, joined, parts):
+    exact = only_token(joined).exact
+    assert tuple(only_token(part).exact for part in parts) in compound_splits(exact)
+
+
+# A two-letter part is an affix, not a word: no split at it.
+COMPOUND_AFFIXES = [
+    pytest.param("كتابها", ("كتاب", "ها"), id="plural-ha"),
+    pytest.param("ميگيرد", ("مي", "گيرد"), id="verb-prefix-mi"),
+]
+
+
+@pytest.mark.parametrize("word, affix_split", COMPOUND_AFFIXES)
+def test_compound_parts_are_words_not_affixes(word, affix_split):
+    assert affix_split not in compound_splits(word)
+    assert all(min(map(len, split)) >= MIN_COMPOUND_PART for split in compound_splits(word))
