@@ -219,6 +219,36 @@ def test_compound_written_with_a_space_finds_it_joined(tmp_path):
         assert "joined" in ids(ix.search("شاه‌چراغ"))
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param('"طريق الحرير"', id="phrase"),
+        pytest.param("طريق الحرير", id="words"),
+    ],
+)
+def test_preposition_joined_to_a_noun_without_the_article(seeds_index, query):
+    # 002 writes طريق الحرير, 003 لطريق الحرير (li- before a noun without al-)
+    assert set(ids(seeds_index.search(query))[:2]) == {ARABIC_002, ARABIC_003}
+
+
+def test_compound_spellings_find_each_other(tmp_path):
+    rows = [
+        {"id": "joined", "text": "سفر رئیسجمهور ایران به چین", "lang": "fa"},
+        {"id": "zwnj", "text": "سفر رئیس‌جمهور ایران به چین", "lang": "fa"},
+        {"id": "space", "text": "سفر رئیس جمهور ایران به چین", "lang": "fa"},
+        {"id": "other", "text": "خبر دیگری از شیراز", "lang": "fa"},
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    update(tmp_path / "ix", [path])
+    spellings = {"joined", "zwnj", "space"}
+    with open_index(tmp_path / "ix") as ix:
+        for written in ("رئیسجمهور", "رئیس‌جمهور", "رئیس جمهور"):
+            # each spelling, as words and in phrases, finds all three
+            for query in (written, f'"{written}"', f'"{written} ایران"', f'"سفر {written}"'):
+                assert set(ids(ix.search(query))) == spellings, query
+
+
 def test_seed_compound_with_a_space(seeds_index):
     assert ids(seeds_index.search("رئیس جمهور"))[0] == PERSIAN
 

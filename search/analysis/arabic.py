@@ -86,6 +86,14 @@ ARTICLE_PREFIXES = (
 # words start with a root feh (فرنسا) than with the conjunction.
 CONJUNCTION_PREFIXES = (WAW,)  # و
 
+# Prepositions written joined to a noun without the article (لطريق, بطريق,
+# كطريق); with the article they are بال, كال, لل above.
+PREPOSITION_PREFIXES = (LAM, BEH, KAF)  # ل ب ك, one letter each
+# What a preposition leaves of a stem must be this long: ل, ب and ك are also
+# the first root letter of many words, and the shorter the rest, the likelier
+# it is a word of its own (كتاب is not ك + تاب).
+MIN_PREPOSITION_STEM = 4
+
 # light10's suffixes, longest first (ة and ى are already folded to ه and ي).
 SUFFIXES = (
     HEH + ALEF,  # ها
@@ -116,6 +124,40 @@ def strip_article(word: str) -> str:
         if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
             return word[len(prefix) :]
     return word
+
+
+def has_article(word: str) -> bool:
+    """Whether the word carries the article, after a conjunction or preposition.
+
+    >>> has_article("بالبيت"), has_article("والكتاب"), has_article("وكتاب")
+    (True, True, False)
+    """
+    bare = strip_article(word)
+    return bare != word and bare != word[1:]
+
+
+def strip_preposition(stem: str) -> str:
+    """Removes a preposition joined to the stem of a word without the article.
+
+    The stem stream takes it off so that ``لطريق`` and ``طريق`` meet, in
+    phrases too. It runs on the stem, after the suffixes are gone, so the
+    guard measures the word itself (``لجنة`` is ``لجن``, and keeps its ل).
+    A word with the article keeps its first letter (``الكتاب`` → ``كتاب``):
+    see :func:`has_article`. The cross-script key keeps the preposition: a
+    key of three or four consonants would lose one of them to every word
+    starting with ل, ب or ك.
+
+    Whether the first letter of a long word is a preposition or its own
+    cannot be told without a dictionary, so the letters come off as long as
+    the guard allows: a word and the word after a preposition then always
+    meet (``كازاخستان`` and ``لكازاخستان`` both lose their ك).
+
+    >>> strip_preposition("لطريق"), strip_preposition("كتاب")
+    ('طريق', 'كتاب')
+    """
+    while stem[:1] in PREPOSITION_PREFIXES and len(stem) - 1 >= MIN_PREPOSITION_STEM:
+        stem = stem[1:]
+    return stem
 
 
 def strip_suffixes(word: str) -> str:

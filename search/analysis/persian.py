@@ -65,6 +65,30 @@ def strip_suffix(word: str) -> str:
     return word
 
 
+# The shortest part of a compound: a word has three letters or more (most
+# roots have three). A two-letter part is most often an affix (می, ها, ای):
+# too common to anchor a phrase, and plurals meet in the stem stream anyway.
+MIN_COMPOUND_PART = 3
+
+
+def compound_splits(word: str) -> list[tuple[str, str]]:
+    """Every way of reading a word written joined as two parts (on folded text).
+
+    Persian writes the parts of a compound (رئیس‌جمهور, شاه‌چراغ) with a
+    ZWNJ, a space or nothing between them. A
+    ZWNJ is a word break here, so the index holds the two-part spellings as
+    two words; a query word written joined asks for each split side by side,
+    and the ones whose parts the index does not hold next to each other
+    match nothing. No dictionary says where the seam is, so every seam that
+    leaves two parts of at least MIN_COMPOUND_PART letters is tried.
+
+    >>> compound_splits("شاهچراغ")
+    [('شاه', 'چراغ'), ('شاهچ', 'راغ')]
+    """
+    last = len(word) - MIN_COMPOUND_PART
+    return [(word[:i], word[i:]) for i in range(MIN_COMPOUND_PART, last + 1)]
+
+
 _STOPWORDS = """
 و در به از که این آن را با برای تا یا اما هم نیز بر بی پس چون چه اگر
 است بود شد شده شود می نمی های ها هر همه هیچ خود ما من تو او شما ایشان آنها آنان

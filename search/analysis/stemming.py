@@ -38,8 +38,14 @@ def _fold_persian(word: str) -> str:
     return word.translate(persian.PERSIAN_FOLDS)
 
 
+def _without_preposition(stem: str, word: str) -> str:
+    # a preposition joins a noun either before the article (بالبيت, taken with
+    # it) or instead of it (لطريق, taken from the stem)
+    return stem if arabic.has_article(word) else arabic.strip_preposition(stem)
+
+
 def stem_arabic(word: str) -> str:
-    return arabic.strip_suffixes(arabic.strip_article(word))
+    return _without_preposition(arabic.strip_suffixes(arabic.strip_article(word)), word)
 
 
 def stem_persian(word: str) -> str:
@@ -57,7 +63,8 @@ def stem_english(word: str) -> str:
 def snowball_arabic(word: str) -> str:
     # Snowball keeps wa-/fa- before an alef (وأوزبكستان, والبيت): our clitic
     # rule goes first, so that both spellings reach the same stem.
-    return _snowball("arabic").stemWord(arabic.strip_article(word))
+    stem = _snowball("arabic").stemWord(arabic.strip_article(word))
+    return _without_preposition(stem, word)
 
 
 def snowball_persian(word: str) -> str:

@@ -20,6 +20,7 @@ from whoosh.fields import TEXT, Schema
 
 from ..analysis import Analysis, IcuTokenizer, default_analysis, token_script, word_spans
 from ..analysis.crossscript import script_key
+from ..analysis.persian import compound_splits
 from ..analysis.scripts import ARABIC
 from ..errors import QueryError
 from ..languages import LANG_CODES
@@ -38,7 +39,8 @@ KEY_WEIGHT = 0.3
 # Extra for two neighbouring query words standing near each other.
 PROXIMITY_WEIGHT = 0.25
 PROXIMITY_SLOP = 4
-# A compound written with a space (رئیس جمهور) is also looked up joined.
+# A compound written with a space (رئیس جمهور) is also looked up joined, and
+# one written joined (رئیسجمهور) as its parts side by side.
 COMPOUND_WEIGHT = 1.0
 EXACT_FIELDS = (("title", TITLE_WEIGHT), ("body", BODY_WEIGHT))
 
@@ -172,8 +174,12 @@ class QueryBuilder:
     def is_stopword(self, surface: str) -> bool:
         return bool(self.exact(surface)) and not self.analysis.stem.apply(surface, None)
 
-    def word(self, surface: str, boost: float = 1.0) -> Q.Query:
-        """One word as a disjunction over the streams: exact, stems, key."""
+    def word(self, surface: str, boost: float = 1.0, parts: bool = True) -> Q.Query:
+        """One word as a disjunction over the streams: exact, stems, key.
+
+        With ``parts``, a word of Arabic script is also looked up as the two
+        parts of a compound written apart (:meth:`compound_parts`).
+        """
         exact = self.exact(surface)
         if not exact:
             return Q.NullQuery
@@ -190,7 +196,20 @@ class QueryBuilder:
                 clauses.append(Q.Term("key", same_script, boost=KEY_WEIGHT))
             clauses.append(CrossScriptTerm("key", key, boost=KEY_WEIGHT))
         clauses.extend(link_clauses([exact], EXACT_FIELDS))  # the name in other languages
+        if parts:
+            clauses.extend(self.compound_parts(exact))
         return Q.Or(clauses, boost=boost)
+
+    def compound_parts(self, exact: str) -> list[Q.Query]:
+        """A word written joined, as two parts written with a ZWNJ or a space.
+
+        Each split is an exact phrase, scored as a quoted phrase is; a split
+        whose parts the index never holds side by side matches nothing.
+        """
+        if token_script(exact) != ARABIC:
+            return []
+        boost = COMPOUND_WEIGHT * (BODY_WEIGHT + STEM_WEIGHT)
+        return [self.exact_phrase(list(split), boost=boost) for split in compound_splits(exact)]
 
     def words(self, surfaces: list[str]) -> Q.Query:
         """Plain words: each optional, with extras for proximity and compounds."""
@@ -202,7 +221,7 @@ class QueryBuilder:
         # a compound written with a space may be written joined (شاه چراغ, شاه‌چراغ)
         for a, b in pairwise(surfaces):
             if token_script(a) == ARABIC and token_script(b) == ARABIC:
-                clauses.append(self.word(a + b, boost=COMPOUND_WEIGHT))
+                clauses.append(self.word(a + b, boost=COMPOUND_WEIGHT, parts=False))
         # a name of several words in other languages ("new york": نیویورک)
         clauses.extend(name_clauses([self.exact(s) for s in surfaces], EXACT_FIELDS))
         return Q.Or(clauses)
@@ -240,11 +259,13 @@ class QueryBuilder:
             return self.word(surfaces[0])
         content = [s for s in surfaces if not self.is_stopword(s)]
         gaps = len(surfaces) - len(content)  # stopwords leave holes in the stem stream
+        compound = COMPOUND_WEIGHT * (BODY_WEIGHT + STEM_WEIGHT)
         return Q.Or(
             [
                 self.exact_phrase(surfaces, boost=BODY_WEIGHT + STEM_WEIGHT),
                 self.stem_phrase(content, slop=1 + gaps, boost=STEM_WEIGHT),
                 *name_clauses([self.exact(s) for s in surfaces], EXACT_FIELDS),
+                *(self.exact_phrase(v, boost=compound) for v in compound_spellings(surfaces)),
             ]
         )
 
@@ -332,6 +353,21 @@ class QueryBuilder:
             tree = _parser().parse(plain_words(rest))
         words = [w for t in _plain_terms(tree) for w in split_words(t.text)]
         return ParsedQuery(text, self.build(tree).normalize(), filters, words)
+
+
+def compound_spellings(surfaces: list[str]) -> list[list[str]]:
+    """The phrase with one compound spelled otherwise: two neighbouring words of
+    Arabic script joined (رئیس جمهور → رئیسجمهور), or one word split in two
+    (رئیسجمهور → رئیس جمهور, at every seam :func:`compound_splits` allows)."""
+    out = []
+    for i, (a, b) in enumerate(pairwise(surfaces)):
+        if token_script(a) == ARABIC and token_script(b) == ARABIC:
+            out.append([*surfaces[:i], a + b, *surfaces[i + 2 :]])
+    for i, word in enumerate(surfaces):
+        if token_script(word) == ARABIC:
+            for split in compound_splits(word):
+                out.append([*surfaces[:i], *split, *surfaces[i + 1 :]])
+    return out
 
 
 def split_words(text: str) -> list[str]:
