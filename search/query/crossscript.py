@@ -100,6 +100,9 @@ class CrossScriptTerm(MultiTerm):
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.fieldname, self.text, self.boost))
 
+    def __str__(self) -> str:
+        return f"{self.fieldname}:~{self.text}"
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.fieldname!r}, {self.text!r}, boost={self.boost!r})"
 
