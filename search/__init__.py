@@ -42,6 +42,7 @@ _EXPORTS = {
     "IndexReport": "index",
     "default_index_dir": "index",
     "update": "index",
+    "with_latin": "highlight",
     "LANG_CODES": "languages",
     "LANGUAGES": "languages",
     "MAX_QUERY_LENGTH": "query",
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
         SearchError,
         SearchTimeout,
     )
+    from .highlight import with_latin
     from .index import IndexReport, default_index_dir, update
     from .languages import LANG_CODES, LANGUAGES
     from .query import MAX_QUERY_LENGTH
@@ -107,4 +109,5 @@ __all__ = [
     "open_index",
     "read_paths",
     "update",
+    "with_latin",
 ]

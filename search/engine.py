@@ -165,7 +165,10 @@ class SearchIndex:
             searcher, searcher, query, page * limit, lang, date_filter, deadline
         )
         # the expanded query: its fuzzy terms and prefixes are not looked up again
-        terms = MatchTerms.of(query, searcher.reader()) if snippets else MatchTerms()
+        # (and where its cross-script words and names came from, for the hits' ``matched``)
+        terms = MatchTerms()
+        if snippets:
+            terms = MatchTerms.of(query, searcher.reader()).explained(parsed, expansions)
         hits = []
         for score, docnum in top[(page - 1) * limit :]:
             deadline.check()  # a snippet of a very long article can take seconds

@@ -10,22 +10,30 @@ at whitespace and each distinct chunk is analysed once per process
 (:meth:`Analysis.learn_chunks`); a query then looks only for the chunks that
 hold its terms. :func:`matches_by_words` is the plain way, taken where the
 chunks' words could depend on their neighbours.
+
+The same matches tell the reader which of a hit's words a query word matched in
+another script (:func:`matched_words`): the search hands over, with the terms,
+where each cross-script key term and each name's linked term came from.
+:func:`with_latin` adds a hit's title and snippet in Latin letters.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from html import escape
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from html import escape, unescape
 
 from whoosh import query as Q
 
 from .analysis import Analysis, default_analysis, word_spans
 from .analysis.analyzers import ChunkTerms
 from .analysis.crossscript import script_key
+from .analysis.latin import to_latin
 from .errors import QueryError
-from .results import Hit, StoredDocument
+from .query import ParsedQuery
+from .query.expand import crossed_words
+from .results import Hit, Matched, StoredDocument
 
 SNIPPET_WIDTH = 200
 ELLIPSIS = "…"
@@ -34,6 +42,10 @@ EXACT_SCORE, STEM_SCORE, KEY_SCORE = 3.0, 2.0, 1.0
 # Whitespace other than ASCII's: some (U+202F) ICU joins words across, so a text
 # holding any is matched word by word.
 _OTHER_SPACE = re.compile(r"[^\S \t\n\r\f\v]")
+# The words a hit lists as matched, at most (distinct ones, title first).
+MAX_MATCHED = 10
+CROSS_SCRIPT, NAME = "cross-script", "name"
+_MARK_TAGS = re.compile(r"(</?mark>)")
 
 
 @dataclass
@@ -43,6 +55,11 @@ class MatchTerms:
     exact: set[str] = field(default_factory=set)
     stem: set[str] = field(default_factory=set)
     key: set[str] = field(default_factory=set)
+    # where terms came from, for the hits' ``matched``: a key term of another script →
+    # (the query word, how alike they sound); a name's linked exact term → (the query
+    # word or words it is a form of, the form's length in words)
+    crossed: dict[str, tuple[str, float]] = field(default_factory=dict)
+    linked: dict[str, tuple[str, int]] = field(default_factory=dict)
     # what the hits' chunks matched so far, by analysis and language (see _ChunkMemo):
     # the term sets are not to change once the matching has begun
     _memos: dict = field(default_factory=dict, repr=False, compare=False)
@@ -70,6 +87,13 @@ class MatchTerms:
             elif fieldname == "key":
                 terms.key.add(text)
         return terms
+
+    def explained(self, parsed: ParsedQuery, expansions) -> MatchTerms:
+        """These terms, told where their cross-script words and names came from
+        (``expansions``: the search's, by :func:`search.query.expand.multiterm_expansions`)."""
+        self.crossed = crossed_words(parsed.query, expansions)
+        self.linked = dict(parsed.links)
+        return self
 
 
 @dataclass
@@ -231,7 +255,11 @@ def snippet(
     text: str, terms: MatchTerms, lang: str | None = None, width: int = SNIPPET_WIDTH
 ) -> str:
     """About ``width`` characters of ``text`` around its best matches, as HTML."""
-    spans = matches(text, terms, lang) if terms else []
+    return snippet_of(text, matches(text, terms, lang) if terms else [], width)
+
+
+def snippet_of(text: str, spans, width: int = SNIPPET_WIDTH) -> str:
+    """:func:`snippet` of the matches ``spans`` of ``text``."""
     if spans:
         start, end = _best_window(spans, width)
     else:
@@ -244,18 +272,80 @@ def snippet(
 
 
 def highlighted_hit(fields: dict, score: float, terms: MatchTerms, snippets: bool = True) -> Hit:
-    """A hit from a document's stored fields: its snippet and title with the matches marked."""
+    """A hit from a document's stored fields: its snippet and title with the matches
+    marked, and the words of either matched across scripts."""
     body, title, lang = fields.get("body", ""), fields.get("title", ""), fields.get("lang")
+    title_spans = matches(title, terms, lang) if terms else []
+    body_spans = matches(body, terms, lang) if terms and snippets else []
     return Hit(
         id=fields["id"],
         title=title,
         lang=fields.get("lang", ""),
         date=fields.get("date") or None,
         score=float(score or 0.0),
-        snippet=snippet(body, terms, lang) if snippets else "",
+        snippet=snippet_of(body, body_spans) if snippets else "",
         url=fields.get("url"),
         path=fields.get("path"),
-        title_html=mark_all(title, terms, lang),
+        title_html=mark(title, title_spans),
+        matched=matched_words([(title, title_spans), (body, body_spans)], terms),
+    )
+
+
+def matched_words(
+    texts: Iterable[tuple[str, list[tuple[int, int, float, str]]]], terms: MatchTerms
+) -> list[Matched]:
+    """The words of ``texts`` (each with its :func:`matches`) that a query word matched
+    in another script or as a name, each (query word, word, how) once, in order.
+
+    A name of several words counts where all its words stand together
+    (``الولايات المتحدة``), as one. The whole text counts, not only the snippet's
+    window: the window is chosen from the matches of the whole text, found anyway,
+    and a word matched outside it still tells why the article was found.
+    """
+    found: dict[tuple[str, str, str], Matched] = {}
+    for text, spans in texts:
+        name = None  # the name being read: [query words, its length, start, end, words]
+        for start, end, score, term in spans:
+            link = terms.linked.get(term) if score == EXACT_SCORE else None
+            if name and link and link[0] == name[0] and not text[name[3] : start].strip():
+                name[3], name[4] = end, name[4] + 1  # the next word of the same name
+                continue
+            _end_name(found, text, name)
+            name = [*link, start, end, 1] if link else None
+            if score == KEY_SCORE and term in terms.crossed:
+                word, alike = terms.crossed[term]
+                _add(found, Matched(word, text[start:end], CROSS_SCRIPT, alike))
+        _end_name(found, text, name)
+    return list(found.values())[:MAX_MATCHED]
+
+
+def _end_name(found: dict, text: str, name: list | None) -> None:
+    """The name read, when all its words were there."""
+    if name and name[4] >= name[1]:
+        _add(found, Matched(name[0], text[name[2] : name[3]], NAME))
+
+
+def _add(found: dict, matched: Matched) -> None:
+    found.setdefault((matched.query, matched.word, matched.how), matched)
+
+
+def latin_html(html: str) -> str:
+    """Escaped text with ``<mark>`` (a snippet, a marked title) in Latin letters,
+    the marks kept."""
+    parts = _MARK_TAGS.split(html)
+    return "".join(
+        part if i % 2 else escape(to_latin(unescape(part)), quote=False)
+        for i, part in enumerate(parts)
+    )
+
+
+def with_latin(hit: Hit) -> Hit:
+    """The hit with its title and snippet also in Latin letters (ICU ``Any-Latin``)."""
+    return replace(
+        hit,
+        title_latin=to_latin(hit.title),
+        title_latin_html=latin_html(hit.title_html or escape(hit.title, quote=False)),
+        snippet_latin=latin_html(hit.snippet),
     )
 
 

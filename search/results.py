@@ -11,6 +11,25 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 
+@dataclass(frozen=True)
+class Matched:
+    """A word of the document that a query word matched in another script.
+
+    ``how``: ``"cross-script"`` (the words sound alike, by ``similarity``) or
+    ``"name"`` (CLDR names them as one, ``similarity`` None). Matches of the
+    query word itself, exact or stemmed, are not listed.
+    """
+
+    query: str
+    word: str
+    how: str
+    similarity: float | None = None
+
+    def to_dict(self) -> dict:
+        alike = None if self.similarity is None else round(self.similarity, 2)
+        return {"query": self.query, "word": self.word, "how": self.how, "similarity": alike}
+
+
 @dataclass
 class Hit:
     id: str
@@ -23,16 +42,28 @@ class Hit:
     path: str | None = None
     # the title as HTML with the query's matches marked (not in the JSON shape)
     title_html: str = ""
+    # the document's words matched across scripts or as names, title first
+    matched: list[Matched] = field(default_factory=list)
+    # title and snippet in Latin letters, when asked for (search.highlight.with_latin);
+    # the title also as HTML with its matches marked (not in the JSON shape)
+    title_latin: str | None = None
+    snippet_latin: str | None = None
+    title_latin_html: str = ""
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "title": self.title,
             "lang": self.lang,
             "date": self.date,
             "score": round(self.score, 6),
             "snippet": self.snippet,
+            "matched": [m.to_dict() for m in self.matched],
         }
+        if self.title_latin is not None:
+            out["title_latin"] = self.title_latin
+            out["snippet_latin"] = self.snippet_latin
+        return out
 
 
 @dataclass

@@ -185,8 +185,51 @@ def test_did_you_mean(seeds_index):
 def test_result_shape(seeds_index):
     data = seeds_index.search("tungsten").to_dict()
     assert list(data) == ["query", "total", "took_ms", "suggestion", "results"]
-    assert list(data["results"][0]) == ["id", "title", "lang", "date", "score", "snippet"]
+    assert list(data["results"][0]) == [
+        "id",
+        "title",
+        "lang",
+        "date",
+        "score",
+        "snippet",
+        "matched",
+    ]
     json.dumps(data)
+
+
+def test_hits_say_what_matched_across_scripts(seeds_index):
+    hit = seeds_index.search("tungsten").results[0]
+    assert hit.id == PERSIAN
+    [matched] = hit.to_dict()["matched"]
+    assert matched["query"] == "tungsten"
+    assert matched["word"] == "تنگستن"
+    assert matched["how"] == "cross-script"
+    assert 0.8 < matched["similarity"] <= 1
+    assert matched["similarity"] == round(matched["similarity"], 2)
+
+
+def test_a_name_linked_by_cldr_is_matched_as_a_name(seeds_index):
+    by_id = {hit.id: hit for hit in seeds_index.search("united states").results}
+    names = [(m.query, m.word, m.how) for m in by_id[PERSIAN].matched]
+    # the two words of the Persian form, together, as one
+    assert names == [("united states", "ایالات متحده", "name")]
+
+
+def test_the_readers_own_words_are_not_listed(seeds_index):
+    for hit in seeds_index.search("تنگستن").results:
+        assert [m.word for m in hit.matched if m.query == "تنگستن"] == []
+    assert seeds_index.search("tungsten", snippets=False).results[0].matched == []
+
+
+def test_titles_and_snippets_in_latin_letters(seeds_index):
+    from search.highlight import with_latin
+
+    hit = with_latin(seeds_index.search("tungsten").results[0])
+    assert "<mark>tngstn</mark>" in hit.snippet_latin
+    assert not any("\u0600" <= ch <= "\u06ff" for ch in hit.title_latin + hit.snippet_latin)
+    data = hit.to_dict()
+    assert data["title_latin"] == hit.title_latin
+    assert data["snippet_latin"] == hit.snippet_latin
 
 
 def test_suggest_completes_from_index_words(seeds_index):

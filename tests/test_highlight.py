@@ -144,3 +144,34 @@ def test_a_huge_text_leaves_the_chunk_cache_alone(documents):
     terms = _query_terms(text.split()[:3], analysis, random.Random(1))
     assert matches(text, terms, lang, analysis) == matches_by_words(text, terms, lang, analysis)
     assert not any(known.words for known in analysis._chunks.values())
+
+
+# -- what matched across scripts, and Latin letters
+
+
+def test_matched_words_names_cross_script_words_and_whole_names():
+    text = "ایالات متحده و تنگستن؛ متحده تنها. ایالات متحده"
+    states = "ايالات"  # the exact term of ایالات (Persian yeh as Arabic's)
+    terms = MatchTerms(
+        exact={states, "متحده"},
+        key={"tngstn|تنگستن"},
+        crossed={"tngstn|تنگستن": ("tungsten", 0.9375)},
+        linked={states: ("united states", 2), "متحده": ("united states", 2)},
+    )
+    found = highlight.matched_words([(text, matches(text, terms, "fa"))], terms)
+    assert [(m.query, m.word, m.how, m.similarity) for m in found] == [
+        ("united states", "ایالات متحده", "name", None),  # once, though written twice
+        ("tungsten", "تنگستن", "cross-script", 0.9375),
+    ]  # and not the lone متحده: a part of the name is not the name
+    assert found[1].to_dict()["similarity"] == 0.94
+
+
+def test_matched_words_leave_out_the_query_words_own_matches():
+    text = "تنگستن و tungsten"
+    terms = MatchTerms(exact={"tungsten"}, crossed={"tngstn|tungsten": ("tungsten", 1.0)})
+    assert highlight.matched_words([(text, matches(text, terms, None))], terms) == []
+
+
+def test_latin_html_keeps_the_marks_and_escapes():
+    html = "…«<mark>تنگستن</mark>» &lt;b&gt; &amp; ट्रंप…"
+    assert highlight.latin_html(html) == "…«<mark>tngstn</mark>» &lt;b&gt; &amp; ṭrampa…"

@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 
-from search import QueryError, SearchResult, SearchTimeout
+from search import QueryError, SearchResult, SearchTimeout, with_latin
 
 from . import display
 from .state import get_index
@@ -79,6 +79,14 @@ def _day(name: str) -> str | None:
     return value
 
 
+def _flag(name: str) -> bool:
+    """``?name=1`` (on) or ``0`` or nothing (off)."""
+    value = request.args.get(name, "").strip()
+    if value not in ("", "0", "1"):
+        raise InputError(f"{name} must be 1 or 0, not {value[:40]!r}")
+    return value == "1"
+
+
 def query_text() -> str:
     """``?q=``, within the configured length."""
     q = request.args.get("q", "")
@@ -98,6 +106,8 @@ class SearchForm:
     limit: int = 10
     date_from: str | None = None
     date_to: str | None = None
+    # titles and snippets also in Latin letters
+    latin: bool = False
 
     @classmethod
     def from_request(cls, *, api: bool) -> SearchForm:
@@ -113,11 +123,12 @@ class SearchForm:
         form.date_to = _day("date_to")
         if form.date_from and form.date_to and form.date_from > form.date_to:
             raise InputError("date_from is after date_to")
+        form.latin = _flag("latin")
         return form
 
     def search(self) -> SearchResult:
         """Raises QueryError for what the search cannot run."""
-        return get_index().search(
+        result = get_index().search(
             self.q,
             limit=self.limit,
             page=self.page,
@@ -126,6 +137,9 @@ class SearchForm:
             date_to=self.date_to,
             time_budget=current_app.config["QUERY_TIME_BUDGET"],
         )
+        if self.latin:
+            result.results = [with_latin(hit) for hit in result.results]
+        return result
 
     def args(self, **changes) -> dict:
         """Query parameters for a link to this search with ``changes``; defaults left out."""
@@ -134,6 +148,7 @@ class SearchForm:
         values.update(changes)
         if values.get("page") == 1:
             values.pop("page")
+        values["latin"] = 1 if values.get("latin") else None
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     @property

@@ -18,7 +18,9 @@ from ..analysis import analyze as analyze_text
 from ..budget import DEFAULT_TIME_BUDGET
 from ..engine import SearchIndex, open_index
 from ..errors import IndexError_, QueryError, SearchTimeout
+from ..highlight import with_latin
 from ..languages import LANG_CODES
+from ..query.crossscript import word_candidates
 from . import cluster
 from .output import EXIT_FOUND, EXIT_NOTHING, echo_json, fail, print_human
 
@@ -76,6 +78,11 @@ def main() -> None:
 @click.option("--lang", type=click.Choice(LANG_CODES), help="Only this language.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option(
+    "--latin",
+    is_flag=True,
+    help="Also show titles and snippets in Latin letters (JSON: title_latin, snippet_latin).",
+)
+@click.option(
     "--time-budget",
     type=click.FloatRange(min=0),
     envvar="SEARCH_QUERY_TIME_BUDGET",
@@ -86,7 +93,17 @@ def main() -> None:
 @index_option
 @cluster.cluster_options(timeout=True)
 def search(
-    query, limit, page, lang, as_json, time_budget, index_dir, cluster_address, shard_root, timeout
+    query,
+    limit,
+    page,
+    lang,
+    as_json,
+    latin,
+    time_budget,
+    index_dir,
+    cluster_address,
+    shard_root,
+    timeout,
 ) -> None:
     """Search the index for QUERY."""
     unknown = [word for word in query if word.startswith("--")]
@@ -104,10 +121,13 @@ def search(
             result = ix.search(text, limit=limit, page=page, lang=lang, time_budget=time_budget)
         except (QueryError, SearchTimeout) as e:
             fail(str(e))
+    if latin:
+        result.results = [with_latin(hit) for hit in result.results]
     if as_json:
         echo_json(result.to_dict())
     else:
-        print_human(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        print_human(result, colour=colour, latin=latin)
     if result.partial:
         missing = ", ".join(result.missing_shards)
         click.echo(f"search-cli: partial results: {missing} did not answer", err=True)
@@ -177,9 +197,12 @@ def index_command(
     help="The text's language (default: detected).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def analyze(text, lang, as_json) -> None:
-    """Show each token of TEXT: offsets, script and the terms it yields."""
+@index_option
+def analyze(text, lang, as_json, index_dir) -> None:
+    """Show each token of TEXT: offsets, script, the terms it yields, and the words of
+    the index in other scripts that sound like it (with their similarity)."""
     result = analyze_text(" ".join(text), lang)
+    add_candidates(result, index_dir)
     if as_json:
         echo_json(result)
         return
@@ -198,6 +221,47 @@ def analyze(text, lang, as_json) -> None:
                 terms["key"] or "-",
             )
         )
+    echo_table(rows)
+    if result["index"] is None:
+        return
+    click.echo(f"\nin other scripts, in {result['index']} (similarity; * searched):")
+    for t in result["tokens"]:
+        found = t["candidates"]
+        shown = ", ".join(
+            f"{c['word']} {c['similarity']:.2f}{'*' if c['searched'] else ''}"
+            for c in found[:MAX_CANDIDATES_SHOWN]
+        )
+        more = len(found) - MAX_CANDIDATES_SHOWN
+        click.echo(f"  {t['text']}: {shown or '-'}{f' (and {more} more)' if more > 0 else ''}")
+
+
+# candidates a word lists in human output, at most (--json lists them all)
+MAX_CANDIDATES_SHOWN = 8
+
+
+def add_candidates(result: dict, index_dir: Path | None) -> None:
+    """Each token's cross-script candidates in the index (``index``: its path), or,
+    when the index cannot be opened, none (``index``: None) and a note on stderr."""
+    result["index"] = None
+    for t in result["tokens"]:
+        t["candidates"] = []
+    try:
+        ix = open_index(index_dir)
+    except IndexError_ as e:
+        click.echo(f"search-cli: no cross-script candidates: {e}", err=True)
+        return
+    keys = ix.builder.analysis.query_keys
+    with ix:
+        reader = ix.searcher().reader()
+        result["index"] = str(ix.path)
+        for t in result["tokens"]:
+            t["candidates"] = [
+                {"word": word, "similarity": round(alike, 2), "searched": searched}
+                for word, alike, searched in word_candidates(reader, keys(t["text"]))
+            ]
+
+
+def echo_table(rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip())

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ..results import SearchResult
+from ..results import Hit, SearchResult
 
 EXIT_FOUND, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -40,14 +40,33 @@ def terminal_snippet(snippet: str, colour: bool) -> str:
     return html.unescape(text)
 
 
-def print_human(result: SearchResult, colour: bool) -> None:
+def matched_line(hit: Hit) -> str:
+    """What matched across scripts: ``tungsten ≈ تنگستن (0.94)``, a name's ``=``."""
+    return " · ".join(
+        f"{m.query} ≈ {m.word} ({m.similarity:.2f})"
+        if m.similarity is not None
+        else f"{m.query} = {m.word} ({m.how})"
+        for m in hit.matched
+    )
+
+
+def print_human(result: SearchResult, colour: bool, latin: bool = False) -> None:
+    """Each hit: title, what it is, snippet, what matched across scripts; with
+    ``latin``, title and snippet also in Latin letters (the hits' ``title_latin``)."""
     first = (result.page - 1) * result.limit
     for rank, hit in enumerate(result.results, first + 1):
         title = click.style(hit.title, bold=True) if colour else hit.title
         click.echo(f"{rank}. {title}")
+        if latin and hit.title_latin is not None:
+            click.echo("   " + terminal_snippet(hit.title_latin_html, colour))
         meta = f"   {hit.id} · {hit.lang} · {hit.date or 'no date'} · score {hit.score:.3f}"
         click.echo(click.style(meta, dim=True) if colour else meta)
         click.echo("   " + terminal_snippet(hit.snippet, colour))
+        if latin and hit.snippet_latin is not None:
+            click.echo("   " + terminal_snippet(hit.snippet_latin, colour))
+        if hit.matched:
+            line = "   " + matched_line(hit)
+            click.echo(click.style(line, dim=True) if colour else line)
         click.echo()
     shown = f"{first + 1}-{first + len(result.results)} of " if result.results else ""
     click.echo(f"{shown}{result.total} results in {result.took_ms:.1f} ms")

@@ -271,9 +271,14 @@ class ShardedIndex:
         missing |= failed
         budget.check()
         stats = merge_stats(answers[s]["stats"] for s in sorted(answers))
-        terms = _union_terms(a["match"] for a in answers.values()) if snippets else None
         # prefixes, wildcards and fuzzy terms: their expansion over all shards
         expansions = merge_expansions(query, (a["expansions"] for a in answers.values()))
+        terms = None
+        if snippets:
+            # where the cross-script words and names came from, as one index tells it
+            explained = MatchTerms().explained(parsed, expansions)
+            terms = _union_terms(a["match"] for a in answers.values())
+            terms.update(crossed=explained.crossed, linked=explained.linked)
         if expansions:
             query = expand_multiterms(query, expansions=expansions)
 

@@ -76,6 +76,22 @@ def candidates(reader, fieldname: str, key_text: str) -> Iterator[tuple[str, flo
                 return
 
 
+def word_candidates(reader, keys: list[str]) -> list[tuple[str, float, bool]]:
+    """(word, similarity, whether it is searched) of every candidate of a query word in
+    the other scripts, likest first; ``keys``: the word's key terms
+    (:meth:`search.analysis.Analysis.query_keys`). What ``search-cli analyze`` lists."""
+    best: dict[str, tuple[float, bool]] = {}
+    for key_text in keys:
+        for text, alike, needed in candidates(reader, "key", key_text):
+            word = split_key_term(text)[1]
+            old = best.get(word, (0.0, False))
+            best[word] = (max(old[0], alike), old[1] or alike >= needed)
+    return sorted(
+        ((word, alike, kept) for word, (alike, kept) in best.items()),
+        key=lambda c: (-c[1], c[0]),
+    )
+
+
 class CrossScriptTerm(MultiTerm):
     """The words of the index that sound like one query word, in any script.
 

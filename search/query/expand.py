@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
 
+from ..analysis.crossscript import split_key_term
 from ..errors import QueryError
 from .crossscript import CrossScriptTerm
 from .parse import BOUNDED, MAX_EXPANSIONS
@@ -110,6 +111,28 @@ def expand_multiterms(
         return terms[0] if len(terms) == 1 else Q.Or(terms)
 
     return query.accept(expand)
+
+
+def crossed_words(
+    query: Q.Query, expansions: Mapping[str, Sequence[bytes]]
+) -> dict[str, tuple[str, float]]:
+    """Each key term a cross-script word of ``query`` expanded to → (the query word,
+    how alike the two sound), the likest when several query words reach it.
+
+    Made once per search from the same expansions the ranking used (on one index, or
+    merged from the shards), so that a hit can name which query word matched which
+    of its words without looking at the query again.
+    """
+    out: dict[str, tuple[str, float]] = {}
+    for leaf in query.leaves():
+        if not isinstance(leaf, CrossScriptTerm):
+            continue
+        word = split_key_term(leaf.text)[1]
+        for term in map(_text, expansions.get(multiterm_key(leaf), ())):
+            alike = leaf.similarity_of(term)
+            if term not in out or alike > out[term][1]:
+                out[term] = (word, alike)
+    return out
 
 
 def _text(term: bytes | str) -> str:

@@ -17,7 +17,7 @@ put such paragraphs above the answer on the Arabic relevance set.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from whoosh import query as Q
 
@@ -49,3 +49,25 @@ def name_clauses(terms: Sequence[str], fields: Sequence[tuple[str, float]]) -> l
             if all(run):
                 clauses.extend(link_clauses(run, fields))
     return clauses
+
+
+def linked_words(runs: Iterable[Sequence[str]]) -> dict[str, tuple[str, int]]:
+    """Each exact term of a form searched for a name among ``runs`` (the query's words
+    as exact terms, in the order typed) → (the query word, or words, it is a form of;
+    how many words the form has).
+
+    The words and runs of words are those :func:`link_clauses` and
+    :func:`name_clauses` are given, so that a hit can tell the reader which of
+    its words a name matched.
+    """
+    out: dict[str, tuple[str, int]] = {}
+    for terms in runs:
+        for n in range(1, MAX_WORDS + 1):
+            for i in range(len(terms) - n + 1):
+                run = terms[i : i + n]
+                if not all(run):
+                    continue
+                for form in linked_forms(run, LINKED_LANGS):
+                    for term in form:
+                        out.setdefault(term, (" ".join(run), len(form)))
+    return out

@@ -26,7 +26,7 @@ from ..errors import QueryError
 from ..languages import LANG_CODES
 from .crossscript import CrossScriptTerm
 from .fuzzy import NearTerm
-from .links import link_clauses, name_clauses
+from .links import link_clauses, linked_words, name_clauses
 
 # How much a match in each stream counts (multiplies that stream's BM25 score).
 # Measured on the relevance sets (docs/BENCHMARKS.md): the stemmed stream
@@ -96,12 +96,15 @@ class Filters:
 
 @dataclass
 class ParsedQuery:
-    """The Whoosh query, its filters, and the plain words (for did-you-mean)."""
+    """The Whoosh query, its filters, the plain words (for did-you-mean), and the
+    exact terms of the names' other forms it searches, each with the query words
+    it came from and the length of its form (for the hits' ``matched``)."""
 
     text: str
     query: Q.Query
     filters: Filters
     words: list[str] = field(default_factory=list)
+    links: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _parse_schema() -> Schema:
@@ -352,7 +355,15 @@ class QueryBuilder:
         except Exception:
             tree = _parser().parse(plain_words(rest))
         words = [w for t in _plain_terms(tree) for w in split_words(t.text)]
-        return ParsedQuery(text, self.build(tree).normalize(), filters, words)
+        query = self.build(tree).normalize()
+        return ParsedQuery(text, query, filters, words, self.links(tree))
+
+    def links(self, tree: Q.Query) -> dict[str, tuple[str, int]]:
+        """:attr:`ParsedQuery.links` of the parser's tree: the linked forms' terms
+        other than the query's own words."""
+        runs = [[self.exact(s) for s in surfaces] for surfaces in _word_runs(tree)]
+        own = {term for run in runs for term in run}
+        return {t: words for t, words in linked_words(runs).items() if t not in own}
 
 
 def compound_spellings(surfaces: list[str]) -> list[list[str]]:
@@ -373,6 +384,29 @@ def compound_spellings(surfaces: list[str]) -> list[list[str]]:
 def split_words(text: str) -> list[str]:
     """The words of one parser term: the parser splits at spaces, ICU at punctuation."""
     return [text[start:end] for start, end in word_spans(text)]
+
+
+def _word_runs(node: Q.Query) -> list[list[str]]:
+    """The words of the tree's positive parts that may be names: the plain words in
+    the order typed as one run, then each phrase's."""
+    plain: list[str] = []
+    phrases: list[list[str]] = []
+
+    def walk(n: Q.Query) -> None:
+        if isinstance(n, Q.Not):
+            return
+        if isinstance(n, Q.AndNot):
+            walk(n.a)
+        elif isinstance(n, Q.Phrase):
+            phrases.append([w for word in n.words for w in split_words(word)])
+        elif isinstance(n, (Q.Term, Q.FuzzyTerm)):
+            plain.extend(split_words(n.text))
+        else:
+            for child in n.children():
+                walk(child)
+
+    walk(node)
+    return [plain, *phrases]
 
 
 def _plain_terms(node: Q.Query) -> list[Q.Term]:

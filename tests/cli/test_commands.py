@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from importlib.metadata import version
@@ -35,12 +36,50 @@ def test_json_shape_and_exit_codes(seeds_index_dir):
     assert list(data) == ["query", "total", "took_ms", "suggestion", "results"]
     assert data["query"] == "tungsten" and data["total"] == 1
     hit = data["results"][0]
-    assert list(hit) == ["id", "title", "lang", "date", "score", "snippet"]
+    assert list(hit) == ["id", "title", "lang", "date", "score", "snippet", "matched"]
     assert hit["lang"] == "fa" and hit["date"] == "2025-11-07"
     assert "<mark>تنگستن</mark>" in hit["snippet"]
+    [matched] = hit["matched"]
+    assert (matched["query"], matched["word"], matched["how"]) == (
+        "tungsten",
+        "تنگستن",
+        "cross-script",
+    )
+    assert 0.8 < matched["similarity"] <= 1
 
     nothing = run_cli("--index", str(seeds_index_dir), "--json", "democracy")
     assert nothing.returncode == 1 and json.loads(nothing.stdout)["total"] == 0
+
+
+def _arabic_letters(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def test_human_output_says_what_matched_across_scripts(seeds_index_dir):
+    done = run_cli("--index", str(seeds_index_dir), "tungsten")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    snippet = next(i for i, line in enumerate(lines) if "**تنگستن**" in line)
+    assert lines[snippet + 1].strip().startswith("tungsten ≈ تنگستن (0.9")
+    names = run_cli("--index", str(seeds_index_dir), "Kazakhstan")
+    assert "kazakhstan = قزاقستان (name)" in names.stdout
+
+
+def test_latin_letters(seeds_index_dir):
+    done = run_cli("--index", str(seeds_index_dir), "--latin", "tungsten")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("1. دونالد ترمپ")  # the title as written, then in Latin letters
+    assert lines[1].strip().startswith("dwn") and not _arabic_letters(lines[1])
+    latin_snippet = next(line for line in lines if "**tngstn**" in line)  # the marks kept
+    assert not _arabic_letters(latin_snippet)
+    data = json.loads(
+        run_cli("--index", str(seeds_index_dir), "--json", "--latin", "tungsten").stdout
+    )
+    hit = data["results"][0]
+    assert "<mark>tngstn</mark>" in hit["snippet_latin"]
+    assert not _arabic_letters(hit["title_latin"] + hit["snippet_latin"])
+    assert "<mark>تنگستن</mark>" in hit["snippet"]  # beside the text as written
 
 
 def test_options_limit_page_lang(seeds_index_dir):
@@ -88,6 +127,25 @@ def test_analyze_shows_terms_per_stream():
     assert second["terms"]["key"] == "tngstn|تنگستن" and second["script"] == "arabic"
     table = run_cli("analyze", "टंगस्टन")
     assert "tngstn" in table.stdout and "devanagari" in table.stdout
+
+
+def test_analyze_lists_cross_script_candidates_in_the_index(seeds_index_dir, tmp_path):
+    done = run_cli("analyze", "--index", str(seeds_index_dir), "--json", "tungsten the")
+    data = json.loads(done.stdout)
+    assert data["index"] == str(seeds_index_dir)
+    tungsten, the = data["tokens"]
+    best = tungsten["candidates"][0]
+    assert best["word"] == "تنگستن" and best["searched"] and best["similarity"] > 0.8
+    assert the["candidates"] == []  # a stopword has no key
+    table = run_cli("analyze", "--index", str(seeds_index_dir), "Trump")
+    assert re.search(r"Trump: .*ترمپ 0\.9\d\*", table.stdout), table.stdout
+    # without an index: the analysis, no candidates, a note
+    alone = run_cli("analyze", "--index", str(tmp_path / "none"), "--json", "tungsten")
+    assert alone.returncode == 0 and "no cross-script candidates" in alone.stderr
+    data = json.loads(alone.stdout)
+    assert data["index"] is None and data["tokens"][0]["candidates"] == []
+    assert data["tokens"][0]["terms"]["key"] == "tngstn|tungsten"
+    assert not (tmp_path / "none").exists()
 
 
 def test_entry_point_runs_the_command_with_the_collector_on_and_the_imports_frozen():

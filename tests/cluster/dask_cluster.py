@@ -204,7 +204,8 @@ def comparable(result) -> dict:
 
 
 def assert_same(single, sharded, what: str = "") -> None:
-    """The same ids, order, scores (1e-6), snippets, totals, facets and suggestion."""
+    """The same ids, order, scores (1e-6), snippets, words matched across scripts (their
+    similarities unrounded too), totals, facets and suggestion."""
     a, b = comparable(single), comparable(sharded)
     ids_a = [h["id"] for h in a["results"]]
     ids_b = [h["id"] for h in b["results"]]
@@ -213,4 +214,5 @@ def assert_same(single, sharded, what: str = "") -> None:
         assert abs(x.score - y.score) <= SCORE_TOLERANCE, f"{what}: {x.id} {x.score} {y.score}"
     assert ids_b == ids_a, f"{what}: ranked {ids_b}, one index ranks {ids_a}"
     assert single.facets == sharded.facets, what
+    assert [h.matched for h in sharded.results] == [h.matched for h in single.results], what
     assert b == a, what

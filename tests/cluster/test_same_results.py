@@ -28,6 +28,8 @@ QUERIES = [
     "ट्रंप -चीन",
     "تنگ*",
     "tungstan~",
+    "united states",
+    "Kazakhstan tungsten",
     "الرئيس ترامب",
     "अमेरिका OR चीन",
     "अमेरिका AND खनिज",
@@ -79,6 +81,18 @@ def test_corpus_on_a_shared_root(corpus_index, corpus_2_shared, query):
 def test_paging_filters_and_facets(corpus_index, corpus_3, options):
     for query in ("ट्रंप", "قزاقستان", "tungsten", "अमेरिका OR चीन"):
         assert_same(corpus_index.search(query, **options), corpus_3.search(query, **options))
+
+
+def test_what_matched_across_scripts_as_one_index(seeds_reference, seeds_2):
+    # the sharded client maps the merged expansions; the shards mark the words
+    for query in ("tungsten", "Kazakhstan", "united states", "ट्रंप"):
+        one, many = seeds_reference.search(query), seeds_2.search(query)
+        assert_same(one, many, query)
+        assert any(hit.matched for hit in many.results), query
+    [hit] = seeds_2.search("tungsten").results
+    assert [(m.query, m.word, m.how) for m in hit.matched] == [
+        ("tungsten", "تنگستن", "cross-script")
+    ]
 
 
 def test_no_shard_is_left_out(corpus_3):

@@ -46,7 +46,7 @@ def test_api_search_is_the_search_result(client, ix, params, kwargs):
     assert list(got) == ["query", "total", "took_ms", "suggestion", "results"]
     assert isinstance(got["took_ms"], (int, float)) and got["took_ms"] >= 0
     for hit in got["results"]:
-        assert list(hit) == ["id", "title", "lang", "date", "score", "snippet"]
+        assert list(hit) == ["id", "title", "lang", "date", "score", "snippet", "matched"]
 
 
 def test_api_search_tungsten(client):
@@ -58,6 +58,37 @@ def test_api_search_tungsten(client):
     assert "<mark>تنگستن</mark>" in first["snippet"]
     # readable UTF-8, not \u escapes
     assert "تنگستن".encode() in response.data
+
+
+def test_api_search_says_what_matched_across_scripts(client):
+    [hit] = client.get("/api/search?q=tungsten").get_json()["results"]
+    [matched] = hit["matched"]
+    assert {k: v for k, v in matched.items() if k != "similarity"} == {
+        "query": "tungsten",
+        "word": "تنگستن",
+        "how": "cross-script",
+    }
+    assert (
+        0.8 < matched["similarity"] <= 1
+        and round(matched["similarity"], 2) == matched["similarity"]
+    )
+    names = client.get("/api/search?q=Kazakhstan&lang=fa").get_json()["results"][0]["matched"]
+    assert names == [{"query": "kazakhstan", "word": "قزاقستان", "how": "name", "similarity": None}]
+
+
+def test_api_search_in_latin_letters(client):
+    plain = client.get("/api/search?q=tungsten").get_json()
+    latin = client.get("/api/search?q=tungsten&latin=1").get_json()
+    [hit] = latin["results"]
+    assert list(hit)[-2:] == ["title_latin", "snippet_latin"]
+    assert "<mark>tngstn</mark>" in hit["snippet_latin"]
+    assert not any("\u0600" <= ch <= "\u06ff" for ch in hit["title_latin"] + hit["snippet_latin"])
+    # the rest as without it
+    del hit["title_latin"], hit["snippet_latin"]
+    assert without_time(latin) == without_time(plain)
+    assert client.get("/api/search?q=tungsten&latin=0").get_json()["results"] == plain["results"]
+    bad = client.get("/api/search?q=tungsten&latin=yes")
+    assert bad.status_code == 400 and "Latin must be 1 or 0" in bad.get_json()["error"]["message"]
 
 
 def test_api_search_limit_and_pages(client):

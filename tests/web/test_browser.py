@@ -162,6 +162,39 @@ def test_tungsten_finds_the_persian_article_first(page):
     assert snippet.get_attribute("lang") == "fa"
 
 
+def test_results_say_what_matched_across_scripts(page):
+    page.goto("/search?q=tungsten")
+    matched = page.locator("li.result").first.locator(".result__matched")
+    assert "tungsten ≈ تنگستن" in matched.inner_text()
+    assert computed_direction(matched) == "ltr"  # read left to right inside the Persian card
+    word = matched.locator(".match__word")
+    assert word.inner_text() == "تنگستن" and computed_direction(word) == "rtl"
+    assert word.get_attribute("lang") == "fa"
+
+
+def _arabic_letters(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def test_latin_letters_toggle(page, tmp_path):
+    page.goto("/search?q=tungsten")
+    page.get_by_role("link", name="Show in Latin letters").click()
+    page.wait_for_url("**/search?q=tungsten&latin=1")
+    first = page.locator("li.result").first
+    snippet, title = first.locator(".snippet"), first.locator(".result__title")
+    assert snippet.locator("mark").first.inner_text() == "tngstn"
+    assert not _arabic_letters(snippet.inner_text() + title.inner_text())
+    assert computed_direction(snippet) == "ltr" and computed_direction(title) == "ltr"
+    assert snippet.get_attribute("lang") == "fa-Latn"
+    assert "tungsten ≈ تنگستن" in first.locator(".result__matched").inner_text()
+    shot = tmp_path / "latin.png"
+    page.screenshot(path=str(shot), clip={"x": 0, "y": 0, "width": 1280, "height": 480})
+    keep_screenshot(shot, "screenshot-latin.png")
+    page.get_by_role("link", name="Show in their own scripts").click()
+    page.wait_for_url("**/search?q=tungsten")
+    assert page.locator("li.result .snippet mark").first.inner_text() == "تنگستن"
+
+
 def test_hindi_reads_ltr_and_persian_rtl_in_one_list(page):
     search_from_home(page, "Kazakhstan")
     directions = {}
@@ -280,6 +313,9 @@ def test_works_without_javascript(browser, server):
         page.wait_for_url("**/search?q=tungsten")
         assert page.locator("li.result .snippet mark").first.inner_text() == "تنگستن"
         assert page.locator("#q").get_attribute("role") is None  # no half-made combobox
+        page.get_by_role("link", name="Show in Latin letters").click()  # a plain link
+        page.wait_for_url("**/search?q=tungsten&latin=1")
+        assert page.locator("li.result .snippet mark").first.inner_text() == "tngstn"
     finally:
         context.close()
 

@@ -122,6 +122,58 @@ def test_tungsten_finds_the_persian_article_first(client):
     assert any(a.get("href") == "/help" for a in doc.find_all("a"))
 
 
+def test_results_say_what_matched_across_scripts(client):
+    first = page(client, "/search?q=tungsten").find("li", cls="result")
+    matched = first.find("p", cls="result__matched")
+    assert " ".join(matched.text.split()).startswith(
+        "Matched in another script: tungsten ≈ تنگستن 0.9"
+    )
+    assert matched.get("dir") == "ltr"
+    word = matched.find("bdi", cls="match__word")
+    assert (word.text, word.get("lang"), word.get("dir")) == (TUNGSTEN_FA, "fa", "rtl")
+    assert matched.find("bdi", cls="match__query").text == "tungsten"
+    names = page(client, "/search?q=Kazakhstan&lang=fa").find("p", cls="result__matched")
+    assert " ".join(names.text.split()).endswith("kazakhstan = قزاقستان name")
+    # the reader's own word in its own script: nothing to tell
+    assert not page(client, "/search?q=" + quote(TUNGSTEN_FA)).find_all(cls="result__matched")
+
+
+def test_latin_letters_toggle(index_dir):
+    for app in make_app(index_dir, RESULTS_PER_PAGE=2):
+        client = app.test_client()
+        plain = page(client, "/search?q=tungsten")
+        toggle = plain.find("a", cls="latin-toggle")
+        assert toggle.text == "Show in Latin letters"
+        assert query_of(toggle.get("href")) == {"q": ["tungsten"], "latin": ["1"]}
+
+        latin = page(client, toggle.get("href"))
+        result = latin.find("li", cls="result")
+        title, snippet = result.find(cls="result__title"), result.find(cls="snippet")
+        for el in (result, title, snippet):
+            assert el.get("dir") == "ltr"
+        assert title.get("lang") == snippet.get("lang") == "fa-Latn"
+        assert [m.text for m in snippet.find_all("mark")] == ["tngstn"]
+        assert not any("\u0600" <= ch <= "\u06ff" for ch in title.text + snippet.text)
+        back = latin.find("a", cls="latin-toggle")
+        assert back.text == "Show in their own scripts"
+        assert query_of(back.get("href")) == {"q": ["tungsten"]}
+        # kept by the search box, the date filter, the languages and the pages
+        hidden = latin.find("form", cls="search-form").find_all("input", type="hidden")
+        assert {i.get("name"): i.get("value") for i in hidden} == {"latin": "1"}
+        dates = latin.find("form", cls="date-filter").find_all("input", type="hidden")
+        assert {i.get("name"): i.get("value") for i in dates} == {"q": "tungsten", "latin": "1"}
+        many = page(client, "/search?q=Kazakhstan&latin=1")
+        nxt = many.find("nav", cls="pagination").find("a", rel="next").get("href")
+        assert query_of(nxt) == {"q": ["Kazakhstan"], "page": ["2"], "latin": ["1"]}
+        assert all(
+            query_of(a.get("href"))["latin"] == ["1"] for a in many.find_all("a", cls="facet")
+        )
+        hindi = page(client, "/search?q=Kazakhstan&lang=hi&latin=1").find(cls="snippet")
+        assert hindi.get("lang") == "hi-Latn"
+        assert not any("\u0900" <= ch <= "\u097f" for ch in hindi.text)
+        assert client.get("/search?q=tungsten&latin=2").status_code == 400
+
+
 def test_result_link_keeps_the_query_encoded(client):
     doc = page(client, "/search?q=" + quote(f'"{TRUMP_HI}" & more'))
     hrefs = [a.get("href") for a in doc.find_all("a") if a.get("href", "").startswith("/doc/")]

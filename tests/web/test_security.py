@@ -156,9 +156,12 @@ def only_mark_inside(el) -> None:
         assert m.attrs == {}
 
 
-@pytest.mark.parametrize("query", ["تنگستن", "Kazakhstan", "कजाकिस्तान", "alert", "script img"])
-def test_markup_in_documents_is_escaped_in_results(injection_client, query):
-    response = injection_client.get("/search", query_string={"q": query})
+@pytest.mark.parametrize("latin", ["0", "1"])
+@pytest.mark.parametrize(
+    "query", ["تنگستن", "Kazakhstan", "कजाकिस्तान", "alert", "script img", "tungsten"]
+)
+def test_markup_in_documents_is_escaped_in_results(injection_client, query, latin):
+    response = injection_client.get("/search", query_string={"q": query, "latin": latin})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     for raw in RAW_MARKUP:
@@ -169,10 +172,13 @@ def test_markup_in_documents_is_escaped_in_results(injection_client, query):
     for result in results:
         only_mark_inside(result.find(cls="snippet"))
         only_mark_inside(result.find(cls="result__title").find("a"))
+        for matched in result.find_all(cls="result__matched"):
+            assert matched.descendant_tags() <= {"span", "bdi"}
     # the text is shown as text
     assert any("<script>alert(1)</script>" in r.text for r in results) or query in (
         "Kazakhstan",
         "कजाकिस्तान",
+        "tungsten",
     )
 
 
