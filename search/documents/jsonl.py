@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import BadInput
-from .model import Document, Problem, make_document, valid_date
+from .model import Document, Problem, make_document, parse_published, valid_date
 
 SUFFIXES = (".jsonl", ".ndjson")
 
@@ -18,24 +18,39 @@ def _jsonl_document(obj: object, path: Path) -> Document:
     if not isinstance(obj, dict):
         raise BadInput("not a JSON object")
     doc_id, text = obj.get("id"), obj.get("text")
-    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
-        doc_id = str(doc_id)
-    if not isinstance(doc_id, str) or not doc_id.strip():
-        raise BadInput("missing or empty 'id'")
-    if not isinstance(text, str) or not text.strip():
-        raise BadInput("missing or empty 'text'")
     title, lang, url = obj.get("title"), obj.get("lang"), obj.get("url")
-    for name, value in (("title", title), ("lang", lang), ("url", url)):
+    source, author = obj.get("source"), obj.get("author")
+    for name, value in (("title", title), ("lang", lang), ("url", url), ("source", source)):
         if value is not None and not isinstance(value, str):
             raise BadInput(f"'{name}' is not a string")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    if doc_id is None and url and url.strip():
+        doc_id = url  # the canonical URL is the id when none is given
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        raise BadInput("missing or empty 'id' (and no 'url')")
+    if not isinstance(text, str) or not text.strip():
+        raise BadInput("missing or empty 'text'")
+    if isinstance(author, list) and all(isinstance(a, str) for a in author):
+        author = ", ".join(a.strip() for a in author if a.strip())
+    elif author is not None and not isinstance(author, str):
+        raise BadInput("'author' is neither a string nor a list of strings")
+    published = parse_published(obj.get("published"))
+    date = obj.get("date")
+    if isinstance(date, str) and len(date.strip()) > 10 and published is None:
+        # a date with its time: the publication time, and its day the date
+        published, date = parse_published(date), None
     return make_document(
         doc_id.strip(),
         text,
         title=title,
         lang=lang,
-        date=valid_date(obj.get("date")),
-        url=url,
+        date=valid_date(date),
+        url=url or None,
         path=str(path),
+        source=source,
+        author=author,
+        published=published,
     )
 
 
