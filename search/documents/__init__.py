@@ -11,22 +11,36 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import BadInput
-from . import jsonl, text
+from ..errors import BadInput, MissingLibrary
+from . import html, jsonl, text
+from .html import read_html_file
 from .jsonl import read_jsonl_file
-from .model import Document, Problem, decode, make_document, title_from_body, valid_date
+from .model import (
+    Document,
+    Problem,
+    decode,
+    make_document,
+    title_from_body,
+    valid_date,
+)
 from .text import read_text_file
 
 TEXT_SUFFIXES = text.SUFFIXES
 JSONL_SUFFIXES = jsonl.SUFFIXES
+HTML_SUFFIXES = html.SUFFIXES
+# what a folder is searched for; a file named on its own is read whatever its name
+# (as text when its suffix says nothing else)
+ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
 
 __all__ = [
     "Document",
+    "MissingLibrary",
     "Problem",
     "count_inputs",
     "decode",
     "make_document",
     "read_file",
+    "read_html_file",
     "read_jsonl_file",
     "read_paths",
     "read_text_file",
@@ -39,13 +53,18 @@ def _files_under(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and name.endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+            if not name.startswith(".") and name.lower().endswith(ALL_SUFFIXES):
                 yield Path(root) / name
 
 
 def read_file(path: Path) -> Iterator[Document | Problem]:
-    if path.suffix in JSONL_SUFFIXES:
+    """The documents of one file, by its suffix; problems in line."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
         yield from read_jsonl_file(path)
+        return
+    if suffix in HTML_SUFFIXES:
+        yield from read_html_file(path)
         return
     try:
         yield read_text_file(path)
@@ -62,7 +81,7 @@ def count_inputs(paths: Iterable[str | os.PathLike]) -> int:
         path = Path(raw)
         files = _files_under(path) if path.is_dir() else [path] if path.exists() else []
         for file in files:
-            if file.suffix in JSONL_SUFFIXES:
+            if file.suffix.lower() in JSONL_SUFFIXES:
                 with open(file, "rb") as handle:
                     total += sum(
                         chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
