@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import BadInput, MissingLibrary
-from . import html, jsonl, text
+from . import feeds, html, jsonl, text
+from .feeds import read_feed_file
 from .html import read_html_file
 from .jsonl import read_jsonl_file
 from .model import (
@@ -28,9 +29,10 @@ from .text import read_text_file
 TEXT_SUFFIXES = text.SUFFIXES
 JSONL_SUFFIXES = jsonl.SUFFIXES
 HTML_SUFFIXES = html.SUFFIXES
+FEED_SUFFIXES = feeds.SUFFIXES
 # what a folder is searched for; a file named on its own is read whatever its name
 # (as text when its suffix says nothing else)
-ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
+ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES
 
 __all__ = [
     "Document",
@@ -39,6 +41,7 @@ __all__ = [
     "count_inputs",
     "decode",
     "make_document",
+    "read_feed_file",
     "read_file",
     "read_html_file",
     "read_jsonl_file",
@@ -65,6 +68,9 @@ def read_file(path: Path) -> Iterator[Document | Problem]:
         return
     if suffix in HTML_SUFFIXES:
         yield from read_html_file(path)
+        return
+    if suffix in feeds.NAMED_SUFFIXES:
+        yield from read_feed_file(path)
         return
     try:
         yield read_text_file(path)

@@ -255,6 +255,49 @@ def page_metadata(html: str, url: str | None = None) -> dict:
     }
 
 
+_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "tr",
+    "section",
+    "article",
+    "figcaption",
+    "pre",
+    "dd",
+    "dt",
+)
+
+
+def fragment_text(fragment: str) -> str:
+    """The text of an HTML fragment (a feed item's content), a line a block, no markup."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for junk in root.xpath("//script | //style | //noscript"):
+        junk.drop_tree()
+    for block in root.iter(*_BLOCKS):
+        block.tail = "\n" + (block.tail or "")
+        if block.tag != "br":
+            block.text = "\n" + (block.text or "")
+    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def _hide_joiners(html: str) -> str:
     def ref(match: re.Match) -> str:
         name, decimal, hexa = match.groups()
