@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import BadInput, MissingLibrary
-from . import feeds, html, jsonl, text
+from . import feeds, html, jsonl, text, warc
 from .feeds import read_feed_file
 from .html import read_html_file
 from .jsonl import read_jsonl_file
@@ -25,14 +25,16 @@ from .model import (
     valid_date,
 )
 from .text import read_text_file
+from .warc import read_warc_file
 
 TEXT_SUFFIXES = text.SUFFIXES
 JSONL_SUFFIXES = jsonl.SUFFIXES
 HTML_SUFFIXES = html.SUFFIXES
 FEED_SUFFIXES = feeds.SUFFIXES
+WARC_SUFFIXES = warc.SUFFIXES
 # what a folder is searched for; a file named on its own is read whatever its name
 # (as text when its suffix says nothing else)
-ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES
+ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES
 
 __all__ = [
     "Document",
@@ -47,6 +49,7 @@ __all__ = [
     "read_jsonl_file",
     "read_paths",
     "read_text_file",
+    "read_warc_file",
     "title_from_body",
     "valid_date",
 ]
@@ -63,6 +66,9 @@ def _files_under(folder: Path) -> Iterator[Path]:
 def read_file(path: Path) -> Iterator[Document | Problem]:
     """The documents of one file, by its suffix; problems in line."""
     suffix = path.suffix.lower()
+    if warc.is_warc(path):
+        yield from read_warc_file(path)
+        return
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl_file(path)
         return
