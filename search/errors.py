@@ -35,6 +35,10 @@ class InvalidDocument(SearchError, ValueError):
     """A file or record that cannot be read as a document (reported and skipped)."""
 
 
+class MissingLibrary(SearchError):
+    """An input format whose library is not installed; the message says how to install it."""
+
+
 # the names of earlier versions
 IndexError_ = IndexUnavailable
 BadInput = InvalidDocument

@@ -17,7 +17,7 @@ from .. import index as index_module
 from ..analysis import analyze as analyze_text
 from ..budget import DEFAULT_TIME_BUDGET
 from ..engine import SearchIndex, open_index
-from ..errors import IndexError_, QueryError, SearchTimeout
+from ..errors import IndexError_, MissingLibrary, QueryError, SearchTimeout
 from ..highlight import with_latin
 from ..languages import LANG_CODES
 from ..query.crossscript import word_candidates
@@ -143,7 +143,7 @@ def search(
 def index_command(
     paths, prune, as_json, index_dir, cluster_address, shard_root, shards, compact
 ) -> None:
-    """Add new and changed documents from files and folders (.txt, .jsonl)."""
+    """Add new and changed documents from files and folders (.txt, .jsonl, .html)."""
     if cluster_address:
         cluster.index_on_cluster(
             paths, prune, as_json, cluster_address, shard_root, shards, compact
@@ -171,7 +171,7 @@ def index_command(
             prune=prune,
             on_document=(lambda _doc: progress.update(1)) if progress else None,
         )
-    except IndexError_ as e:
+    except (IndexError_, MissingLibrary) as e:
         fail(str(e))
     finally:
         if progress:

@@ -37,6 +37,7 @@ from whoosh.searching import Searcher
 from .. import index as index_module
 from ..budget import Deadline
 from ..documents import Document
+from ..documents.model import from_stored
 from ..highlight import MatchTerms, highlighted_hit
 from ..query.expand import multiterm_expansions
 from ..query.parse import date_range
@@ -237,6 +238,9 @@ def compact_shard(folder: Path) -> int:
                     date=fields.get("date") or None,
                     url=fields.get("url"),
                     path=fields.get("path", ""),
+                    source=fields.get("source") or None,
+                    author=fields.get("author"),
+                    published=from_stored(fields.get("published"), fields.get("published_offset")),
                     hash=fields.get("hash", ""),
                 )
                 writer.add_document(**index_module.document_fields(doc))

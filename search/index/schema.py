@@ -35,7 +35,7 @@ install_whoosh_ext()
 
 # Bumped whenever analysis or schema change what is in an index: an index built
 # by another version is rebuilt (default index) or reported (others).
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 FORMAT_FILE = "FORMAT"
 
 
@@ -121,6 +121,13 @@ def schema() -> Schema:
         date=ID(stored=True, sortable=True),
         hash=ID(stored=True),
         url=STORED,
+        # the outlet (its name, or the url's host), for a source filter to come
+        source=ID(stored=True),
+        author=STORED,
+        # publication time in UTC (YYYY-MM-DDTHH:MM:SSZ, sorts as text) and the offset
+        # it was given in (+03:30); ``date`` stays its calendar day in that zone
+        published=ID(stored=True, sortable=True),
+        published_offset=STORED,
         # the reader's own words, with positions for phrases
         title=AnalyzedText("exact", analyzer=exact, stored=True),
         body=AnalyzedText("exact", analyzer=exact, stored=True, spelling=True),

@@ -1,0 +1,132 @@
+"""Reading articles: every format a module, each to the same :class:`Document`.
+
+Every problem is reported with the file (and line) it came from and the input
+is skipped; every good document beside it is still read. Nothing here raises
+for bad input.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import BadInput, MissingLibrary
+from . import feeds, html, jsonl, text, warc
+from .feeds import read_feed_file
+from .html import read_html_file
+from .jsonl import read_jsonl_file
+from .model import (
+    Document,
+    Problem,
+    decode,
+    make_document,
+    title_from_body,
+    valid_date,
+)
+from .text import read_text_file
+from .warc import read_warc_file
+
+TEXT_SUFFIXES = text.SUFFIXES
+JSONL_SUFFIXES = jsonl.SUFFIXES
+HTML_SUFFIXES = html.SUFFIXES
+FEED_SUFFIXES = feeds.SUFFIXES
+WARC_SUFFIXES = warc.SUFFIXES
+# what a folder is searched for; a file named on its own is read whatever its name
+# (as text when its suffix says nothing else)
+ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES
+
+__all__ = [
+    "Document",
+    "MissingLibrary",
+    "Problem",
+    "count_inputs",
+    "decode",
+    "make_document",
+    "read_feed_file",
+    "read_file",
+    "read_html_file",
+    "read_jsonl_file",
+    "read_paths",
+    "read_text_file",
+    "read_warc_file",
+    "title_from_body",
+    "valid_date",
+]
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(ALL_SUFFIXES):
+                yield Path(root) / name
+
+
+def read_file(path: Path) -> Iterator[Document | Problem]:
+    """The documents of one file, by its suffix; problems in line."""
+    suffix = path.suffix.lower()
+    if warc.is_warc(path):
+        yield from read_warc_file(path)
+        return
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl_file(path)
+        return
+    if suffix in HTML_SUFFIXES:
+        yield from read_html_file(path)
+        return
+    if suffix in feeds.NAMED_SUFFIXES:
+        yield from read_feed_file(path)
+        return
+    try:
+        yield read_text_file(path)
+    except BadInput as e:
+        yield Problem(str(path), str(e))
+    except OSError as e:
+        yield Problem(str(path), f"cannot read: {e.strerror}")
+
+
+def count_inputs(paths: Iterable[str | os.PathLike]) -> int:
+    """About how many documents ``paths`` hold (JSONL lines, text files), for progress."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        files = _files_under(path) if path.is_dir() else [path] if path.exists() else []
+        for file in files:
+            if file.suffix.lower() in JSONL_SUFFIXES:
+                with open(file, "rb") as handle:
+                    total += sum(
+                        chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
+                    )
+            else:
+                total += 1
+    return total
+
+
+def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Problem]:
+    """Documents from files and folders (recursively), with problems in line.
+
+    A document id seen twice is a Problem: the first one read is kept.
+    """
+    seen: dict[str, str] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files: Iterable[Path] = _files_under(path)
+        elif path.exists():
+            files = [path]
+        else:
+            yield Problem(str(path), "no such file or folder")
+            continue
+        for file in files:
+            for item in read_file(file):
+                if isinstance(item, Document):
+                    if item.id in seen:
+                        yield Problem(
+                            item.path,
+                            f"duplicate id {item.id!r} (first in {seen[item.id]})",
+                            item.line,
+                        )
+                        continue
+                    seen[item.id] = item.path
+                yield item
