@@ -111,3 +111,38 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     scale = max(sum(_indels(a)), sum(_indels(b)))
     return max(0.0, 1.0 - distance(a, b) / scale)
+
+
+def prefix_similarity(a: str, b: str) -> float:
+    """How alike ``a`` sounds to the beginning of ``b`` that it is most like: what a
+    word being typed (``tung``) is to a word it may become (``tangastana``).
+
+    One row of the edit distance gives ``a``'s distance to every beginning of ``b``;
+    each is scaled as :func:`similarity` scales, so ``tung`` is as alike to ``tng``
+    (Arabic script writes no short vowels) as to ``tang``.
+    """
+    if not a or not b:
+        return 0.0
+    cost_a, cost_b = _indels(a), _indels(b)
+    # a beginning much longer than ``a`` only adds letters ``a`` lacks
+    cost_b = cost_b[: 2 * len(a) + 2]
+    previous = [0.0]
+    for cost in cost_b:
+        previous.append(previous[-1] + cost)
+    for i, letter in enumerate(a):
+        drop = cost_a[i]
+        current = [previous[0] + drop]
+        for j, other in enumerate(b[: len(cost_b)]):
+            current.append(
+                min(
+                    previous[j] + substitution(letter, other),
+                    previous[j + 1] + drop,
+                    current[j] + cost_b[j],
+                )
+            )
+        previous = current
+    scale_a, written, best = sum(cost_a), 0.0, 0.0
+    for j, cost in enumerate(cost_b, 1):
+        written += cost
+        best = max(best, 1.0 - previous[j] / max(scale_a, written))
+    return best

@@ -12,7 +12,7 @@ one. Prefix lookups run over the whole collection before ranking
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
@@ -21,12 +21,14 @@ from ..analysis.crossscript import (
     KEY_SEPARATOR,
     VOWEL_MARK,
     key_variants,
+    prefix_keys,
+    prefix_sounds,
     sound_readings,
     split_key_term,
     transliteration,
 )
 from ..analysis.scripts import token_script
-from ..analysis.similarity import similarity
+from ..analysis.similarity import prefix_similarity, similarity
 
 # The least similarity of a candidate that is searched: of a word under the query
 # word's own key, and of one under a near variant of it. Below them, words that
@@ -133,3 +135,75 @@ class CrossScriptTerm(MultiTerm):
 
     def matcher(self, searcher, context=None):
         return self.simplify(searcher.reader()).matcher(searcher, context)
+
+
+# -- words being typed
+
+
+# The least similarity of a word of another script to a word being typed, over
+# the beginning of it most alike (search.analysis.similarity.prefix_similarity).
+PREFIX_THRESHOLD = 0.8
+# Letters a word being typed needs before other scripts are looked in: a shorter
+# prefix's key is shared by too many words to tell any apart.
+MIN_PREFIX_LETTERS = 3
+# Key terms read at most under each key beginning: a bound on a short prefix's work.
+MAX_PREFIX_CANDIDATES = 300
+
+
+def prefix_candidates(
+    reader, fieldname: str, word: str, cap: int = MAX_PREFIX_CANDIDATES
+) -> list[list[tuple[str, float, int]]]:
+    """Per key beginning of ``word`` (a normalised word being typed; :func:`prefix_keys`),
+    the first ``cap`` key terms stored under it, in order, each as (key term, its
+    similarity to ``word``, its document frequency): the similarity and frequency are
+    0 for a word of ``word``'s own script or one below PREFIX_THRESHOLD.
+
+    Every term read is given, kept or not, so that the parts of an index (shards)
+    can be merged into the first ``cap`` of the whole (:func:`merge_prefix_candidates`).
+    """
+    if len(word) < MIN_PREFIX_LETTERS:
+        return []
+    script = token_script(word)
+    sounds = prefix_sounds(word)
+    out = []
+    for key in prefix_keys(word):
+        part = []
+        for btext in reader.expand_prefix(fieldname, key):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            if KEY_SEPARATOR not in text:
+                continue  # a script's shared key (tngstn#a), not a word
+            other = split_key_term(text)[1]
+            alike = 0.0
+            if other and token_script(other) != script:
+                theirs = transliteration(other)
+                alike = max(prefix_similarity(sound, theirs) for sound in sounds)
+            if alike >= PREFIX_THRESHOLD:
+                part.append((text, alike, reader.doc_frequency(fieldname, text)))
+            else:
+                part.append((text, 0.0, 0))
+            if len(part) >= cap:
+                break
+        out.append(part)
+    return out
+
+
+def merge_prefix_candidates(
+    parts: Iterable[list[list[tuple[str, float, int]]]], cap: int = MAX_PREFIX_CANDIDATES
+) -> dict[str, tuple[float, int]]:
+    """{key term: (similarity, document frequency)} of the words kept among the first
+    ``cap`` terms of each key beginning, over all parts: the same for one index and
+    for its shards, frequencies summed."""
+    merged: dict[int, dict[str, tuple[float, int]]] = {}
+    for part in parts:
+        for i, terms in enumerate(part):
+            into = merged.setdefault(i, {})
+            for text, alike, df in terms:
+                had = into.get(text)
+                into[text] = (alike, df + (had[1] if had else 0))
+    kept: dict[str, tuple[float, int]] = {}
+    for terms in merged.values():
+        for text in sorted(terms)[:cap]:
+            alike, df = terms[text]
+            if alike > 0 and text not in kept:
+                kept[text] = (alike, df)
+    return kept
