@@ -15,6 +15,7 @@ from pathlib import Path
 from whoosh import query as Q
 
 from . import index as index_module
+from .analysis import word_spans
 from .budget import MAX_QUERY_EXPANSIONS, Deadline
 from .errors import QueryError
 from .highlight import MatchTerms, highlighted_hit, marked_document
@@ -311,14 +312,22 @@ class SearchIndex:
         surface = term
         searcher = self.searcher()
         held = bool(term) and searcher.reader().doc_frequency("body", term) > 0
-        docnums = list(searcher.postings("body", term).all_ids()) if held else []
-        if docnums:
-            fields = searcher.stored_fields(docnums[0])
+        postings = searcher.postings("body", term) if held else None
+        if postings is not None and postings.is_active():
+            fields = searcher.stored_fields(postings.id())
             text, lang = fields.get("body", ""), fields.get("lang")
-            for token in self.builder.analysis.tokens(text, lang):
-                if token.exact == term:
-                    surface = token.surface
-                    break
+            # the term's first position is its first word (checked: the body is
+            # indexed as part of title + body); else every word is analysed
+            first = postings.value_as("positions")[:1]
+            spans = word_spans(text) if first else []
+            start, end = spans[first[0]] if first and first[0] < len(spans) else (0, 0)
+            if end and self.builder.analysis.exact.apply(text[start:end], lang) == term:
+                surface = text[start:end]
+            else:
+                for token in self.builder.analysis.tokens(text, lang):
+                    if token.exact == term:
+                        surface = token.surface
+                        break
         if len(self._surfaces) > 10_000:
             self._surfaces.clear()
         self._surfaces[term] = surface

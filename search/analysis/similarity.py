@@ -14,7 +14,9 @@ falls back to the sound classes below.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 from .sound_costs import COSTS, INDEL
 
@@ -72,33 +74,62 @@ def indel(c: str) -> float:
     return learned if learned is not None else _class_indel(c)
 
 
-def _indels(word: str) -> list[float]:
+@lru_cache(maxsize=65536)
+def _indels(word: str) -> tuple[float, ...]:
     # a letter doubled (ss, ll; Arabic shadda writes none) is nearly free
-    return [
+    return tuple(
         min(DOUBLE_INDEL, indel(c)) if i and word[i - 1] == c else indel(c)
         for i, c in enumerate(word)
-    ]
+    )
+
+
+class _Substitutions(dict):
+    """What it costs to read one letter as each other: ``_SUBSTITUTIONS[a][b]``, filled
+    as letters are met, so the distance's inner loop is a dictionary lookup."""
+
+    def __init__(self, letter: str):
+        super().__init__()
+        self.letter = letter
+
+    def __missing__(self, other: str) -> float:
+        cost = self[other] = substitution(self.letter, other)
+        return cost
+
+
+class _Letters(dict):
+    def __missing__(self, letter: str) -> _Substitutions:
+        row = self[letter] = _Substitutions(letter)
+        return row
+
+
+_SUBSTITUTIONS = _Letters()
+
+
+def _last_row(a: str, b: str, cost_a: Sequence[float], cost_b: Sequence[float]) -> list[float]:
+    """The distance from ``a`` to each beginning of ``b`` (``b[:j]`` at ``j``)."""
+    previous = list(accumulate(cost_b, initial=0.0))
+    for i, letter in enumerate(a):
+        drop = cost_a[i]
+        read_as = _SUBSTITUTIONS[letter]
+        left = previous[0] + drop
+        current = [left]
+        for j, other in enumerate(b):
+            best = previous[j] + read_as[other]
+            dropped = previous[j + 1] + drop
+            if dropped < best:
+                best = dropped
+            added = left + cost_b[j]
+            if added < best:
+                best = added
+            current.append(best)
+            left = best
+        previous = current
+    return previous
 
 
 def distance(a: str, b: str) -> float:
     """The weighted edit distance between two transliterations (lowercase ASCII letters)."""
-    cost_a, cost_b = _indels(a), _indels(b)
-    previous = [0.0]
-    for cost in cost_b:
-        previous.append(previous[-1] + cost)
-    for i, letter in enumerate(a):
-        drop = cost_a[i]
-        current = [previous[0] + drop]
-        for j, other in enumerate(b):
-            current.append(
-                min(
-                    previous[j] + substitution(letter, other),
-                    previous[j + 1] + drop,
-                    current[j] + cost_b[j],
-                )
-            )
-        previous = current
-    return previous[-1]
+    return _last_row(a, b, _indels(a), _indels(b))[-1]
 
 
 def similarity(a: str, b: str) -> float:
@@ -123,26 +154,12 @@ def prefix_similarity(a: str, b: str) -> float:
     """
     if not a or not b:
         return 0.0
-    cost_a, cost_b = _indels(a), _indels(b)
     # a beginning much longer than ``a`` only adds letters ``a`` lacks
-    cost_b = cost_b[: 2 * len(a) + 2]
-    previous = [0.0]
-    for cost in cost_b:
-        previous.append(previous[-1] + cost)
-    for i, letter in enumerate(a):
-        drop = cost_a[i]
-        current = [previous[0] + drop]
-        for j, other in enumerate(b[: len(cost_b)]):
-            current.append(
-                min(
-                    previous[j] + substitution(letter, other),
-                    previous[j + 1] + drop,
-                    current[j] + cost_b[j],
-                )
-            )
-        previous = current
+    b = b[: 2 * len(a) + 2]
+    cost_a, cost_b = _indels(a), _indels(b)
+    row = _last_row(a, b, cost_a, cost_b)
     scale_a, written, best = sum(cost_a), 0.0, 0.0
     for j, cost in enumerate(cost_b, 1):
         written += cost
-        best = max(best, 1.0 - previous[j] / max(scale_a, written))
+        best = max(best, 1.0 - row[j] / max(scale_a, written))
     return best
