@@ -165,6 +165,12 @@ def prefix_candidates(
         return []
     script = token_script(word)
     sounds = prefix_sounds(word)
+    if not sounds:
+        return []
+    # prefix_similarity reads no further into a word; words that begin alike
+    # (the forms of one word) share a verdict
+    reach = 2 * max(len(sound) for sound in sounds) + 2
+    verdicts: dict[str, float] = {}
     out = []
     for key in prefix_keys(word):
         part = []
@@ -175,8 +181,11 @@ def prefix_candidates(
             other = split_key_term(text)[1]
             alike = 0.0
             if other and token_script(other) != script:
-                theirs = transliteration(other)
-                alike = max(prefix_similarity(sound, theirs) for sound in sounds)
+                theirs = transliteration(other)[:reach]
+                alike = verdicts.get(theirs)
+                if alike is None:
+                    alike = max(prefix_similarity(sound, theirs) for sound in sounds)
+                    verdicts[theirs] = alike
             if alike >= PREFIX_THRESHOLD:
                 part.append((text, alike, reader.doc_frequency(fieldname, text)))
             else:
