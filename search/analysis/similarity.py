@@ -163,3 +163,55 @@ def prefix_similarity(a: str, b: str) -> float:
         written += cost
         best = max(best, 1.0 - row[j] / max(scale_a, written))
     return best
+
+
+def prefix_similarities(a: str, words: Sequence[str]) -> list[float]:
+    """:func:`prefix_similarity` of ``a`` to each of ``words``, the same figures.
+
+    The distance is taken a column (a letter of the word) at a time, over the words
+    in order, so the columns of a beginning that several words share (the forms of
+    one word, the words of one key) are computed once.
+    """
+    out = [0.0] * len(words)
+    if not a:
+        return out
+    reach = 2 * len(a) + 2
+    cost_a = _indels(a)
+    scale_a = sum(cost_a)
+    pairs = list(zip(a, cost_a, strict=True))
+    # per depth j (letters of the word read): the column, what writing them costs,
+    # and the best similarity of a beginning so far
+    columns = [list(accumulate(cost_a, initial=0.0))]
+    written, best = [0.0], [0.0]
+    previous = ""
+    for k in sorted(range(len(words)), key=lambda k: words[k][:reach]):
+        b = words[k][:reach]
+        if not b:
+            continue
+        common, most = 0, min(len(b), len(previous))
+        while common < most and b[common] == previous[common]:
+            common += 1
+        del columns[common + 1 :], written[common + 1 :], best[common + 1 :]
+        cost_b = _indels(b)
+        for j in range(common, len(b)):
+            column, add = columns[j], cost_b[j]
+            letter_b = b[j]
+            below = column[0] + add
+            new = [below]
+            for i, (letter, drop) in enumerate(pairs):
+                cell = column[i] + _SUBSTITUTIONS[letter][letter_b]
+                dropped = below + drop
+                if dropped < cell:
+                    cell = dropped
+                added = column[i + 1] + add
+                if added < cell:
+                    cell = added
+                new.append(cell)
+                below = cell
+            columns.append(new)
+            total = written[j] + add
+            written.append(total)
+            best.append(max(best[j], 1.0 - below / max(scale_a, total)))
+        out[k] = best[len(b)]
+        previous = b
+    return out

@@ -28,7 +28,7 @@ from ..analysis.crossscript import (
     transliteration,
 )
 from ..analysis.scripts import token_script
-from ..analysis.similarity import prefix_similarity, similarity
+from ..analysis.similarity import prefix_similarities, similarity
 
 # The least similarity of a candidate that is searched: of a word under the query
 # word's own key, and of one under a near variant of it. Below them, words that
@@ -146,17 +146,23 @@ PREFIX_THRESHOLD = 0.8
 # Letters a word being typed needs before other scripts are looked in: a shorter
 # prefix's key is shared by too many words to tell any apart.
 MIN_PREFIX_LETTERS = 3
-# Key terms read at most under each key beginning: a bound on a short prefix's work.
+# Key terms read at most, shared out evenly among the key beginnings of a word
+# being typed: a bound on a short prefix's work, however many readings it has.
 MAX_PREFIX_CANDIDATES = 300
+
+
+def _per_key(cap: int, keys: int) -> int:
+    return max(1, cap // max(1, keys))
 
 
 def prefix_candidates(
     reader, fieldname: str, word: str, cap: int = MAX_PREFIX_CANDIDATES
 ) -> list[list[tuple[str, float, int]]]:
     """Per key beginning of ``word`` (a normalised word being typed; :func:`prefix_keys`),
-    the first ``cap`` key terms stored under it, in order, each as (key term, its
-    similarity to ``word``, its document frequency): the similarity and frequency are
-    0 for a word of ``word``'s own script or one below PREFIX_THRESHOLD.
+    the first key terms stored under it (``cap`` shared out among the beginnings), in
+    order, each as (key term, its similarity to ``word``, its document frequency): the
+    similarity and frequency are 0 for a word of ``word``'s own script or one below
+    PREFIX_THRESHOLD.
 
     Every term read is given, kept or not, so that the parts of an index (shards)
     can be merged into the first ``cap`` of the whole (:func:`merge_prefix_candidates`).
@@ -167,31 +173,43 @@ def prefix_candidates(
     sounds = prefix_sounds(word)
     if not sounds:
         return []
-    # prefix_similarity reads no further into a word; words that begin alike
-    # (the forms of one word) share a verdict
-    reach = 2 * max(len(sound) for sound in sounds) + 2
-    verdicts: dict[str, float] = {}
-    out = []
-    for key in prefix_keys(word):
-        part = []
+    keys = prefix_keys(word)
+    per_key = _per_key(cap, len(keys))
+    read: list[list[str]] = []
+    for key in keys:
+        texts = []
         for btext in reader.expand_prefix(fieldname, key):
             text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
             if KEY_SEPARATOR not in text:
                 continue  # a script's shared key (tngstn#a), not a word
+            texts.append(text)
+            if len(texts) >= per_key:
+                break
+        read.append(texts)
+    # the verdicts, once a beginning: prefix_similarity reads no further into a
+    # word, and words that begin alike (the forms of one word) share one
+    reach = 2 * max(len(sound) for sound in sounds) + 2
+    beginning: dict[str, str] = {}
+    for texts in read:
+        for text in texts:
             other = split_key_term(text)[1]
-            alike = 0.0
             if other and token_script(other) != script:
-                theirs = transliteration(other)[:reach]
-                alike = verdicts.get(theirs)
-                if alike is None:
-                    alike = max(prefix_similarity(sound, theirs) for sound in sounds)
-                    verdicts[theirs] = alike
+                beginning[text] = transliteration(other)[:reach]
+    verdicts = dict.fromkeys(beginning.values(), 0.0)
+    beginnings = list(verdicts)
+    for sound in sounds:
+        for theirs, alike in zip(beginnings, prefix_similarities(sound, beginnings), strict=True):
+            if alike > verdicts[theirs]:
+                verdicts[theirs] = alike
+    out = []
+    for texts in read:
+        part = []
+        for text in texts:
+            alike = verdicts[beginning[text]] if text in beginning else 0.0
             if alike >= PREFIX_THRESHOLD:
                 part.append((text, alike, reader.doc_frequency(fieldname, text)))
             else:
                 part.append((text, 0.0, 0))
-            if len(part) >= cap:
-                break
         out.append(part)
     return out
 
@@ -200,18 +218,21 @@ def merge_prefix_candidates(
     parts: Iterable[list[list[tuple[str, float, int]]]], cap: int = MAX_PREFIX_CANDIDATES
 ) -> dict[str, tuple[float, int]]:
     """{key term: (similarity, document frequency)} of the words kept among the first
-    ``cap`` terms of each key beginning, over all parts: the same for one index and
-    for its shards, frequencies summed."""
+    terms of each key beginning (``cap`` shared out as :func:`prefix_candidates` does),
+    over all parts: the same for one index and for its shards, frequencies summed."""
     merged: dict[int, dict[str, tuple[float, int]]] = {}
+    keys = 0
     for part in parts:
+        keys = max(keys, len(part))
         for i, terms in enumerate(part):
             into = merged.setdefault(i, {})
             for text, alike, df in terms:
                 had = into.get(text)
                 into[text] = (alike, df + (had[1] if had else 0))
     kept: dict[str, tuple[float, int]] = {}
+    per_key = _per_key(cap, keys)
     for terms in merged.values():
-        for text in sorted(terms)[:cap]:
+        for text in sorted(terms)[:per_key]:
             alike, df = terms[text]
             if alike > 0 and text not in kept:
                 kept[text] = (alike, df)
