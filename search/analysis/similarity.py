@@ -165,17 +165,16 @@ def prefix_similarity(a: str, b: str) -> float:
     return best
 
 
-def prefix_similarities(a: str, words: Sequence[str]) -> list[float]:
-    """:func:`prefix_similarity` of ``a`` to each of ``words``, the same figures.
+def _sweep(a: str, words: Sequence[str], reach: int | None) -> list[tuple[float, float, float]]:
+    """Per word (its first ``reach`` letters): (the distance from ``a`` to it, what it
+    costs to write it, the best :func:`prefix_similarity` of its beginnings).
 
     The distance is taken a column (a letter of the word) at a time, over the words
     in order, so the columns of a beginning that several words share (the forms of
-    one word, the words of one key) are computed once.
+    one word, the words of one key) are computed once; each figure is the one the
+    row-at-a-time distance gives, the same additions in the same order.
     """
-    out = [0.0] * len(words)
-    if not a:
-        return out
-    reach = 2 * len(a) + 2
+    out = [(0.0, 0.0, 0.0)] * len(words)
     cost_a = _indels(a)
     scale_a = sum(cost_a)
     pairs = list(zip(a, cost_a, strict=True))
@@ -212,6 +211,26 @@ def prefix_similarities(a: str, words: Sequence[str]) -> list[float]:
             total = written[j] + add
             written.append(total)
             best.append(max(best[j], 1.0 - below / max(scale_a, total)))
-        out[k] = best[len(b)]
+        out[k] = (columns[len(b)][-1], written[len(b)], best[len(b)])
         previous = b
     return out
+
+
+def prefix_similarities(a: str, words: Sequence[str]) -> list[float]:
+    """:func:`prefix_similarity` of ``a`` to each of ``words``, the same figures, the
+    common beginnings of the words computed once."""
+    if not a:
+        return [0.0] * len(words)
+    return [best for _, _, best in _sweep(a, words, 2 * len(a) + 2)]
+
+
+def similarities(a: str, words: Sequence[str]) -> list[float]:
+    """:func:`similarity` of ``a`` to each of ``words``, the same figures, the common
+    beginnings of the words computed once."""
+    if not a:
+        return [0.0] * len(words)
+    scale_a = sum(_indels(a))
+    return [
+        max(0.0, 1.0 - dist / max(scale_a, written)) if b else 0.0
+        for b, (dist, written, _) in zip(words, _sweep(a, words, None), strict=True)
+    ]

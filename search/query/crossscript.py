@@ -28,7 +28,7 @@ from ..analysis.crossscript import (
     transliteration,
 )
 from ..analysis.scripts import token_script
-from ..analysis.similarity import prefix_similarities, similarity
+from ..analysis.similarity import prefix_similarities, similarities, similarity
 
 # The least similarity of a candidate that is searched: of a word under the query
 # word's own key, and of one under a near variant of it. Below them, words that
@@ -58,6 +58,7 @@ def candidates(reader, fieldname: str, key_text: str) -> Iterator[tuple[str, flo
     sounds = sound_readings(word)
     script = token_script(word)
     seen: set[str] = set()
+    found: list[tuple[str, str, float]] = []
     for key in key_variants(word):
         least = MIN_KEY if key == own else MIN_VARIANT_KEY
         if len(key.lstrip(VOWEL_MARK)) < least:
@@ -73,9 +74,19 @@ def candidates(reader, fieldname: str, key_text: str) -> Iterator[tuple[str, flo
             other = split_key_term(text)[1]
             if token_script(other) == script:
                 continue  # its own script's spellings: one term, script_key's
-            yield text, best_similarity(sounds, other), needed
+            found.append((text, transliteration(other), needed))
             if len(seen) >= MAX_CANDIDATES:
-                return
+                break
+        else:
+            continue
+        break
+    # the verdicts together: words that begin alike share the distance's columns
+    theirs = [other for _, other, _ in found]
+    alike = [0.0] * len(found)
+    for sound in sounds:
+        alike = [max(x, y) for x, y in zip(alike, similarities(sound, theirs), strict=True)]
+    for (text, _, needed), figure in zip(found, alike, strict=True):
+        yield text, figure, needed
 
 
 class CrossScriptTerm(MultiTerm):

@@ -294,10 +294,16 @@ def test_prefix_similarity_reads_the_best_beginning():
     assert prefix_similarity("", "tng") == prefix_similarity("tung", "") == 0.0
 
 
-def test_prefix_similarities_are_prefix_similarity():
-    from search.analysis.similarity import prefix_similarities, prefix_similarity
+def test_similarities_of_many_words_are_those_of_each():
+    from search.analysis.similarity import (
+        prefix_similarities,
+        prefix_similarity,
+        similarities,
+        similarity,
+    )
 
     words = ["tngstn", "tangastana", "tng", "", "tramb", "trampa", "trmp", "tngstn", "x" * 30]
     for typed in ("tung", "trum", "t", "tungstenium", "aa"):
         assert prefix_similarities(typed, words) == [prefix_similarity(typed, w) for w in words]
-    assert prefix_similarities("", words) == [0.0] * len(words)
+        assert similarities(typed, words) == [similarity(typed, w) for w in words]
+    assert prefix_similarities("", words) == similarities("", words) == [0.0] * len(words)
