@@ -15,11 +15,13 @@ from pathlib import Path
 from whoosh import query as Q
 
 from . import index as index_module
+from .analysis import word_spans
 from .budget import MAX_QUERY_EXPANSIONS, Deadline
 from .errors import QueryError
 from .highlight import MatchTerms, highlighted_hit, marked_document
 from .languages import LANG_CODES
 from .query import ParsedQuery, QueryBuilder
+from .query.crossscript import merge_prefix_candidates, prefix_candidates
 from .query.expand import expand_multiterms, multiterm_expansions
 from .query.parse import date_range
 from .ranking import bm25
@@ -28,10 +30,13 @@ from .ranking.order import ranked_top
 from .results import SearchResult, StoredDocument, stored_document
 from .suggest import (
     SUGGEST_BELOW,
+    Suggestion,
     best_completions,
     completion_candidates,
     completions,
     corrected_query,
+    cross_script_words,
+    prefix_words,
     spellings,
     split_prefix,
 )
@@ -273,33 +278,59 @@ class SearchIndex:
         }
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions of ``prefix``, as the text of :meth:`suggestions`."""
+        return [s.text for s in self.suggestions(prefix, limit)]
+
+    def suggestions(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Completions of ``prefix``: its last word completed from the index's own
-        words, as they are written in the articles, then titles that match it."""
+        words, as they are written in the articles; words of other scripts whose
+        beginning sounds like it, each with the word it matches; then titles that
+        match it."""
         split = split_prefix(self.builder, prefix)
         if split is None:
             return []
         head, last = split
+        typed = prefix.split()[-1]
         searcher = self.searcher()
-        words = best_completions([completion_candidates(searcher.reader(), last)], limit)
-        surfaces = {word: self.surface(word) for word in words}
+        reader = searcher.reader()
+        words = best_completions([completion_candidates(reader, last)], limit)
+        across = cross_script_words(
+            (
+                merge_prefix_candidates([prefix_candidates(reader, "key", word)])
+                for word in prefix_words(self.builder, typed)
+            ),
+            max(1, limit - 2),
+        )
+        surfaces = {word: self.surface(word) for word in words + across}
         titles = (hit["title"] for hit in searcher.search(Q.Prefix("title", last), limit=limit))
-        return completions(head, words, surfaces, titles, limit)
+        return completions(head, words, surfaces, titles, limit, typed, across)
 
     def surface(self, term: str) -> str:
-        """How an exact term is written in the first article that has it."""
+        """How an exact term is written in the first article that has it (the term
+        itself when no article has it as a word: a cross-script key's word without
+        its Arabic clitics)."""
         cached = self._surfaces.get(term)
         if cached is not None:
             return cached
         surface = term
         searcher = self.searcher()
-        docnums = list(searcher.postings("body", term).all_ids()) if term else []
-        if docnums:
-            fields = searcher.stored_fields(docnums[0])
+        held = bool(term) and searcher.reader().doc_frequency("body", term) > 0
+        postings = searcher.postings("body", term) if held else None
+        if postings is not None and postings.is_active():
+            fields = searcher.stored_fields(postings.id())
             text, lang = fields.get("body", ""), fields.get("lang")
-            for token in self.builder.analysis.tokens(text, lang):
-                if token.exact == term:
-                    surface = token.surface
-                    break
+            # the term's first position is its first word (checked: the body is
+            # indexed as part of title + body); else every word is analysed
+            first = postings.value_as("positions")[:1]
+            spans = word_spans(text) if first else []
+            start, end = spans[first[0]] if first and first[0] < len(spans) else (0, 0)
+            if end and self.builder.analysis.exact.apply(text[start:end], lang) == term:
+                surface = text[start:end]
+            else:
+                for token in self.builder.analysis.tokens(text, lang):
+                    if token.exact == term:
+                        surface = token.surface
+                        break
         if len(self._surfaces) > 10_000:
             self._surfaces.clear()
         self._surfaces[term] = surface

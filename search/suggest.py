@@ -8,10 +8,13 @@ them here, so both give the same suggestions over the same documents.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from whoosh.spelling import Corrector
 
 from .analysis import token_script
+from .analysis.crossscript import split_key_term
+from .analysis.scripts import ARABIC, ARABIC_ONLY, DEVANAGARI, PERSIAN_ONLY
 from .query import ParsedQuery, QueryBuilder
 
 # Words of the index looked at for completing a prefix (the first ones in
@@ -105,6 +108,12 @@ def split_prefix(builder: QueryBuilder, prefix: str) -> tuple[str, str] | None:
     return " ".join(words[:-1]), last
 
 
+def prefix_words(builder: QueryBuilder, typed: str) -> list[str]:
+    """The normalised readings of a word being typed that other scripts are looked in
+    for: as the query's keys read it, with and without Arabic clitics."""
+    return [split_key_term(key)[1] for key in builder.analysis.query_keys(typed)]
+
+
 def completion_candidates(reader, prefix: str, cap: int = COMPLETION_TERMS) -> list[tuple]:
     """(word, document frequency) of the first ``cap`` body words starting with ``prefix``."""
     out = []
@@ -128,14 +137,84 @@ def best_completions(parts: Iterable[list[tuple]], limit: int) -> list[str]:
     return [word for _, word in scored[: max(1, limit - 2)]]
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """One completion offered as the reader types: the text the search box would hold
+    and, for a word of another script that sounds like the word being typed, that word
+    (``matches``), the word's script and, when its letters tell, its language."""
+
+    text: str
+    matches: str | None = None
+    script: str | None = None
+    lang: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {"text": self.text, "matches": self.matches, "script": self.script}
+        if self.lang:
+            out["lang"] = self.lang
+        return out
+
+
+def cross_script_words(kept: Iterable[dict[str, tuple[float, int]]], limit: int) -> list[str]:
+    """The words of other scripts to offer for a word being typed: of the key terms kept
+    (:func:`search.query.crossscript.merge_prefix_candidates`, one dict per reading of
+    the word), the most alike, then those in most documents, then by the word."""
+    best: dict[str, tuple[float, int]] = {}
+    for terms in kept:
+        for text, (alike, df) in terms.items():
+            word = split_key_term(text)[1]
+            had = best.get(word)
+            if had is None or (alike, df) > had:
+                best[word] = (alike, df)
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [word for word, _ in ranked[:limit]]
+
+
+def _lang_of(word: str) -> str | None:
+    script = token_script(word)
+    if script == DEVANAGARI:
+        return "hi"
+    if script == ARABIC:
+        persian = sum(ch in PERSIAN_ONLY for ch in word)
+        arabic = sum(ch in ARABIC_ONLY for ch in word)
+        if persian != arabic:
+            return "fa" if persian > arabic else "ar"
+    return None
+
+
 def completions(
-    head: str, words: list[str], surfaces: dict[str, str], titles: Iterable[str], limit: int
-) -> list[str]:
-    """The completed prefixes (each word as articles write it), then matching titles."""
-    out = [(head + " " + surfaces.get(word, word)).strip() for word in words]
+    head: str,
+    words: list[str],
+    surfaces: dict[str, str],
+    titles: Iterable[str],
+    limit: int,
+    typed: str = "",
+    across: Sequence[str] = (),
+) -> list[Suggestion]:
+    """The completed prefixes (each word as articles write it), then words of other
+    scripts that sound like the word being typed (``typed``), then matching titles.
+
+    Words of other scripts take up to half the room left for words when there are
+    enough of both; either takes what the other leaves.
+    """
+    slots = max(1, limit - 2)
+    own = min(len(words), slots - min(len(across), slots // 2))
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+
+    def add(suggestion: Suggestion) -> None:
+        if suggestion.text not in seen and len(out) < limit:
+            seen.add(suggestion.text)
+            out.append(suggestion)
+
+    for word in words[:own]:
+        add(Suggestion((head + " " + surfaces.get(word, word)).strip()))
+    for word in across[: slots - own]:
+        surface = surfaces.get(word, word)
+        text = (head + " " + surface).strip()
+        add(Suggestion(text, typed, token_script(surface), _lang_of(surface)))
     for title in titles:
         if len(out) >= limit:
             break
-        if title not in out:
-            out.append(title)
-    return out[:limit]
+        add(Suggestion(title))
+    return out

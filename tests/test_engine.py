@@ -237,6 +237,46 @@ def test_suggest_completes_from_index_words(seeds_index):
     assert seeds_index.suggest("") == []
 
 
+def across(ix, prefix):
+    return {s.text: s for s in ix.suggestions(prefix) if s.matches}
+
+
+def test_suggestions_across_scripts(seeds_index):
+    # the seeds hold تنگستن (Persian) but no टंगस्टन
+    found = across(seeds_index, "tung")
+    assert found["تنگستن"].to_dict() == {
+        "text": "تنگستن",
+        "matches": "tung",
+        "script": "arabic",
+        "lang": "fa",
+    }
+    found = across(seeds_index, "trum")
+    assert {"ترامب", "ترمپ", "ट्रंप"} <= set(found)
+    assert found["ट्रंप"].script == "devanagari" and found["ट्रंप"].lang == "hi"
+    # the words before the last are kept; the text is what the box would hold
+    assert "Trump تنگستن" in across(seeds_index, "Trump tung")
+    assert across(seeds_index, "Trump tung")["Trump تنگستن"].matches == "tung"
+    # from Devanagari and Arabic script too, never into the typed word's own script
+    assert "ترامب" in across(seeds_index, "ट्र")
+    assert all(s.script != "arabic" for s in across(seeds_index, "ترا").values())
+    assert "ट्रंप" in across(seeds_index, "ترا")
+    # suggest() is the same texts, in the same order
+    assert seeds_index.suggest("trum") == [s.text for s in seeds_index.suggestions("trum")]
+
+
+def test_no_suggestions_across_scripts_below_three_letters(seeds_index):
+    assert across(seeds_index, "tr") == {} and across(seeds_index, "tru") != {}
+    assert across(seeds_index, "ट्") == {}
+
+
+def test_suggestions_leave_room_for_both_scripts(seeds_index):
+    # ट्र completes three Hindi words, and Arabic words sound like it: both are offered
+    found = seeds_index.suggestions("ट्र")
+    assert found[0].text == "ट्रंप" and found[0].matches is None
+    assert sum(1 for s in found if s.matches) >= 2
+    assert len(found) <= 8
+
+
 def test_marked_document(seeds_index):
     doc = seeds_index.document(PERSIAN)
     html_doc = seeds_index.marked(doc, "tungsten")

@@ -350,8 +350,16 @@ def api_suggest():
         q = query_text()
     except InputError as e:
         bad_request(str(e))
-    suggestions = get_index().suggest(q, limit=current_app.config["SUGGEST_LIMIT"]) if q else []
-    return jsonify({"query": q, "suggestions": suggestions})
+    found = get_index().suggestions(q, limit=current_app.config["SUGGEST_LIMIT"]) if q else []
+    # "suggestions" stays a list of strings; "across" says, for the words of another
+    # script among them, which typed word each sounds like
+    return jsonify(
+        {
+            "query": q,
+            "suggestions": [s.text for s in found],
+            "across": [s.to_dict() for s in found if s.matches],
+        }
+    )
 
 
 # -- template helpers

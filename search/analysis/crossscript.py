@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 
 import icu
@@ -238,6 +239,54 @@ def key_variants(term: str) -> list[str]:
     out.discard("")
     out.discard(VOWEL_MARK)
     return [own] + sorted(out - {own})
+
+
+# Letters that the next letter typed may read otherwise (c, p, s, t, k, g + h:
+# ch, ph, sh, th, kh, gh; c + e: ce), so a prefix ending in one is also read as
+# the longer spelling would be.
+_LATIN_UNFINISHED = {"c": ("h", "e"), "p": ("h",), "s": ("h",), "t": ("h",), "k": ("h",)}
+
+
+def _prefix_spellings(term: str) -> list[str]:
+    # a word being typed, and what it reads as once its last letter has its
+    # next: ``sc`` may become ``sch`` (s), ``p`` ``ph`` (f); a Devanagari
+    # sign (the anusvara of ``टं``) reads by the letter after it, not yet typed
+    out = [term]
+    if token_script(term) == LATIN:
+        out += [term + more for more in _LATIN_UNFINISHED.get(term[-1:], ())]
+    elif len(term) > 1 and unicodedata.category(term[-1]).startswith("M"):
+        out.append(term[:-1])
+    return out
+
+
+@lru_cache(maxsize=4096)
+def prefix_keys(term: str) -> tuple[str, ...]:
+    """The beginnings of the keys of the words that a (normalised) word being typed may
+    become, shortest first, none the beginning of another: one prefix lookup each
+    (``tung`` → ``tng``; ``sc`` → ``s``, since ``sch`` reads as ``s``; a word
+    starting with s + consonant also with the vowel mark, as for :func:`key_variants`).
+    """
+    keys = set()
+    for spelling in _prefix_spellings(term):
+        for key in _skeletons(spelling):
+            body = key.lstrip(VOWEL_MARK)
+            if not body:
+                continue
+            keys.add(key)
+            if key == body and body[:1] == "s" and len(body) > 1:
+                keys.add(VOWEL_MARK + body)
+    out: list[str] = []
+    for key in sorted(keys, key=lambda k: (len(k), k)):
+        if not any(key.startswith(shorter) for shorter in out):
+            out.append(key)
+    return tuple(sorted(out))
+
+
+def prefix_sounds(term: str) -> tuple[str, ...]:
+    """:func:`sound_readings` of a word being typed, and of the longer spellings
+    its last letter may begin (see :func:`prefix_keys`)."""
+    sounds = (s for spelling in _prefix_spellings(term) for s in sound_readings(spelling))
+    return tuple(s for s in dict.fromkeys(sounds) if s)
 
 
 def cross_script_key(term: str) -> str:

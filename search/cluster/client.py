@@ -28,15 +28,19 @@ from ..errors import IndexError_
 from ..highlight import MatchTerms, marked_document
 from ..languages import LANG_CODES
 from ..query import ParsedQuery, QueryBuilder
+from ..query.crossscript import MAX_PREFIX_CANDIDATES, merge_prefix_candidates
 from ..query.expand import expand_multiterms, merge_expansions
 from ..ranking.order import rank_key
 from ..results import SearchResult, StoredDocument, stored_document
 from ..suggest import (
     COMPLETION_TERMS,
     SUGGEST_BELOW,
+    Suggestion,
     best_completions,
     completions,
     corrected_query,
+    cross_script_words,
+    prefix_words,
     split_prefix,
 )
 from .layout import CONNECT_TIMEOUT, DISCOVER_TIMEOUT, Layout, Placement, _settle, connect, discover
@@ -412,16 +416,24 @@ class ShardedIndex:
         }
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """As SearchIndex.suggest: the last word completed by document frequency, then titles.
+        """As SearchIndex.suggest: the text of :meth:`suggestions`."""
+        return [s.text for s in self.suggestions(prefix, limit)]
 
-        The completions and their order are those of one index; a word's
-        spelling is taken from the lowest-numbered shard that has it (one index
-        takes its first article's), and the titles are ranked by (score, id).
+    def suggestions(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """As SearchIndex.suggestions: the last word completed by document frequency,
+        words of other scripts that sound like it, then titles.
+
+        The completions and their order are those of one index (each shard reads
+        the first terms of a prefix, and their union's first are one index's); a
+        word's spelling is taken from the lowest-numbered shard that has it (one
+        index takes its first article's), and the titles are ranked by (score, id).
         """
         split = split_prefix(self.builder, prefix)
         if split is None:
             return []
         head, last = split
+        typed = prefix.split()[-1]
+        readings = prefix_words(self.builder, typed)
         deadline = time.monotonic() + self.timeout
         _, actors = self._actors(deadline)
         title_query = Q.Prefix("title", last)
@@ -429,6 +441,12 @@ class ShardedIndex:
         for s, a in actors.items():
             calls[s, "words"] = (a, "completions", (last, COMPLETION_TERMS))
             calls[s, "stats"] = (a, "stats", (title_query,))
+            if readings:
+                calls[s, "across"] = (
+                    a,
+                    "cross_completions",
+                    (readings, MAX_PREFIX_CANDIDATES),
+                )
         answers, _ = self._fan_out(calls, deadline)
         parts = {s: answer for (s, what), answer in sorted(answers.items()) if what == "words"}
         holders: dict[str, int] = {}
@@ -436,6 +454,14 @@ class ShardedIndex:
             for word, _ in part:
                 holders.setdefault(word, s)
         chosen = best_completions(parts.values(), limit)
+        across_parts = [answer for (_, what), answer in sorted(answers.items()) if what == "across"]
+        across = cross_script_words(
+            (
+                merge_prefix_candidates(part[i] for part in across_parts)
+                for i in range(len(readings))
+            ),
+            max(1, limit - 2),
+        )
         stats_answers = [a for (_, what), a in answers.items() if what == "stats"]
         stats = merge_stats(a["stats"] for a in stats_answers)
         expansions = merge_expansions(title_query, (a["expansions"] for a in stats_answers))
@@ -443,19 +469,22 @@ class ShardedIndex:
         calls = {}
         for s, a in actors.items():
             mine = [w for w in chosen if holders.get(w) == s]
+            mine += [w for w in across if w not in holders]
             if mine:
                 calls[s, "surfaces"] = (a, "surfaces", (mine,))
             calls[s, "titles"] = (a, "rank", (title_query, None, None, None, limit, stats, True))
         answers, _ = self._fan_out(calls, deadline)
         surfaces: dict[str, str] = {}
         titles = []
-        for (_, what), answer in answers.items():
+        for (_, what), answer in sorted(answers.items(), reverse=True):
             if what == "surfaces":
-                surfaces.update(answer)
+                surfaces.update(answer)  # the lowest-numbered shard's last, so it wins
             else:
                 titles.extend(answer["hits"])
         ranked = sorted(titles, key=lambda t: rank_key(t[0], t[1]))
-        return completions(head, chosen, surfaces, (title for _, _, title in ranked), limit)
+        return completions(
+            head, chosen, surfaces, (title for _, _, title in ranked), limit, typed, across
+        )
 
     # -- closing
 

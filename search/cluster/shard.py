@@ -39,6 +39,7 @@ from ..budget import Deadline
 from ..documents import Document
 from ..documents.model import from_stored
 from ..highlight import MatchTerms, highlighted_hit
+from ..query.crossscript import prefix_candidates
 from ..query.expand import multiterm_expansions
 from ..query.parse import date_range
 from ..suggest import completion_candidates, spellings
@@ -511,6 +512,14 @@ class ShardActor:
 
     async def completions(self, prefix: str, cap: int) -> list[tuple[str, int]]:
         return await self._run(self._completions, prefix, cap)
+
+    async def cross_completions(self, words: list[str], cap: int) -> list[list]:
+        return await self._run(self._cross_completions, words, cap)
+
+    def _cross_completions(self, words: list[str], cap: int) -> list[list]:
+        """Per reading of a word being typed, the shard's :func:`prefix_candidates`."""
+        reader = self.index.searcher().reader()
+        return [prefix_candidates(reader, "key", word, cap) for word in words]
 
     async def surfaces(self, words: list[str]) -> dict[str, str]:
         return await self._run(self._surfaces, words)

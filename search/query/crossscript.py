@@ -12,7 +12,7 @@ one. Prefix lookups run over the whole collection before ranking
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh import query as Q
 from whoosh.query.terms import MultiTerm
@@ -21,12 +21,14 @@ from ..analysis.crossscript import (
     KEY_SEPARATOR,
     VOWEL_MARK,
     key_variants,
+    prefix_keys,
+    prefix_sounds,
     sound_readings,
     split_key_term,
     transliteration,
 )
 from ..analysis.scripts import token_script
-from ..analysis.similarity import similarity
+from ..analysis.similarity import prefix_similarities, similarities, similarity
 
 # The least similarity of a candidate that is searched: of a word under the query
 # word's own key, and of one under a near variant of it. Below them, words that
@@ -56,6 +58,7 @@ def candidates(reader, fieldname: str, key_text: str) -> Iterator[tuple[str, flo
     sounds = sound_readings(word)
     script = token_script(word)
     seen: set[str] = set()
+    found: list[tuple[str, str, float]] = []
     for key in key_variants(word):
         least = MIN_KEY if key == own else MIN_VARIANT_KEY
         if len(key.lstrip(VOWEL_MARK)) < least:
@@ -71,9 +74,19 @@ def candidates(reader, fieldname: str, key_text: str) -> Iterator[tuple[str, flo
             other = split_key_term(text)[1]
             if token_script(other) == script:
                 continue  # its own script's spellings: one term, script_key's
-            yield text, best_similarity(sounds, other), needed
+            found.append((text, transliteration(other), needed))
             if len(seen) >= MAX_CANDIDATES:
-                return
+                break
+        else:
+            continue
+        break
+    # the verdicts together: words that begin alike share the distance's columns
+    theirs = [other for _, other, _ in found]
+    alike = [0.0] * len(found)
+    for sound in sounds:
+        alike = [max(x, y) for x, y in zip(alike, similarities(sound, theirs), strict=True)]
+    for (text, _, needed), figure in zip(found, alike, strict=True):
+        yield text, figure, needed
 
 
 def word_candidates(reader, keys: list[str]) -> list[tuple[str, float, bool]]:
@@ -149,3 +162,105 @@ class CrossScriptTerm(MultiTerm):
 
     def matcher(self, searcher, context=None):
         return self.simplify(searcher.reader()).matcher(searcher, context)
+
+
+# -- words being typed
+
+
+# The least similarity of a word of another script to a word being typed, over
+# the beginning of it most alike (search.analysis.similarity.prefix_similarity).
+PREFIX_THRESHOLD = 0.8
+# Letters a word being typed needs before other scripts are looked in: a shorter
+# prefix's key is shared by too many words to tell any apart.
+MIN_PREFIX_LETTERS = 3
+# Key terms read at most, shared out evenly among the key beginnings of a word
+# being typed: a bound on a short prefix's work, however many readings it has.
+MAX_PREFIX_CANDIDATES = 300
+
+
+def _per_key(cap: int, keys: int) -> int:
+    return max(1, cap // max(1, keys))
+
+
+def prefix_candidates(
+    reader, fieldname: str, word: str, cap: int = MAX_PREFIX_CANDIDATES
+) -> list[list[tuple[str, float, int]]]:
+    """Per key beginning of ``word`` (a normalised word being typed; :func:`prefix_keys`),
+    the first key terms stored under it (``cap`` shared out among the beginnings), in
+    order, each as (key term, its similarity to ``word``, its document frequency): the
+    similarity and frequency are 0 for a word of ``word``'s own script or one below
+    PREFIX_THRESHOLD.
+
+    Every term read is given, kept or not, so that the parts of an index (shards)
+    can be merged into the first ``cap`` of the whole (:func:`merge_prefix_candidates`).
+    """
+    if len(word) < MIN_PREFIX_LETTERS:
+        return []
+    script = token_script(word)
+    sounds = prefix_sounds(word)
+    if not sounds:
+        return []
+    keys = prefix_keys(word)
+    per_key = _per_key(cap, len(keys))
+    read: list[list[str]] = []
+    for key in keys:
+        texts = []
+        for btext in reader.expand_prefix(fieldname, key):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            if KEY_SEPARATOR not in text:
+                continue  # a script's shared key (tngstn#a), not a word
+            texts.append(text)
+            if len(texts) >= per_key:
+                break
+        read.append(texts)
+    # the verdicts, once a beginning: prefix_similarity reads no further into a
+    # word, and words that begin alike (the forms of one word) share one
+    reach = 2 * max(len(sound) for sound in sounds) + 2
+    beginning: dict[str, str] = {}
+    for texts in read:
+        for text in texts:
+            other = split_key_term(text)[1]
+            if other and token_script(other) != script:
+                beginning[text] = transliteration(other)[:reach]
+    verdicts = dict.fromkeys(beginning.values(), 0.0)
+    beginnings = list(verdicts)
+    for sound in sounds:
+        for theirs, alike in zip(beginnings, prefix_similarities(sound, beginnings), strict=True):
+            if alike > verdicts[theirs]:
+                verdicts[theirs] = alike
+    out = []
+    for texts in read:
+        part = []
+        for text in texts:
+            alike = verdicts[beginning[text]] if text in beginning else 0.0
+            if alike >= PREFIX_THRESHOLD:
+                part.append((text, alike, reader.doc_frequency(fieldname, text)))
+            else:
+                part.append((text, 0.0, 0))
+        out.append(part)
+    return out
+
+
+def merge_prefix_candidates(
+    parts: Iterable[list[list[tuple[str, float, int]]]], cap: int = MAX_PREFIX_CANDIDATES
+) -> dict[str, tuple[float, int]]:
+    """{key term: (similarity, document frequency)} of the words kept among the first
+    terms of each key beginning (``cap`` shared out as :func:`prefix_candidates` does),
+    over all parts: the same for one index and for its shards, frequencies summed."""
+    merged: dict[int, dict[str, tuple[float, int]]] = {}
+    keys = 0
+    for part in parts:
+        keys = max(keys, len(part))
+        for i, terms in enumerate(part):
+            into = merged.setdefault(i, {})
+            for text, alike, df in terms:
+                had = into.get(text)
+                into[text] = (alike, df + (had[1] if had else 0))
+    kept: dict[str, tuple[float, int]] = {}
+    per_key = _per_key(cap, keys)
+    for terms in merged.values():
+        for text in sorted(terms)[:per_key]:
+            alike, df = terms[text]
+            if alike > 0 and text not in kept:
+                kept[text] = (alike, df)
+    return kept

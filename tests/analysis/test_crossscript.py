@@ -260,3 +260,50 @@ def test_seed_names_are_found_by_key(seed_keys, name, seed_word):
 def test_words_absent_from_the_seeds_match_no_seed_key(seed_keys, word):
     key = key_of(word)
     assert key not in seed_keys, seed_keys.get(key)
+
+
+# -- words being typed
+
+
+@pytest.mark.parametrize(
+    "typed, keys",
+    [
+        ("tung", ("tng", "tnz")),  # g also read as j
+        ("trum", ("trm",)),
+        ("sc", ("_sk", "s")),  # sc may become sch, read s: s covers sk
+        ("star", ("_str", "str")),  # استارلینک: an alef before s + consonant
+        ("टं", ("t",)),  # the anusvara is read by the letter after it
+        ("टंग", ("tng",)),
+    ],
+)
+def test_prefix_keys(typed, keys):
+    from search.analysis.crossscript import prefix_keys
+
+    assert prefix_keys(typed) == keys
+
+
+def test_prefix_similarity_reads_the_best_beginning():
+    from search.analysis.crossscript import transliteration
+    from search.analysis.similarity import prefix_similarity, similarity
+
+    # Arabic script writes no short vowels: tung is as alike to tngstn's tng as to tang
+    assert prefix_similarity("tung", transliteration("تنگستن")) > 0.9
+    assert prefix_similarity("tung", transliteration("टंगस्टन")) > 0.9
+    assert similarity("tung", transliteration("تنگستن")) < 0.5
+    assert prefix_similarity("tung", "twns") < 0.8  # تونس, Tunisia
+    assert prefix_similarity("", "tng") == prefix_similarity("tung", "") == 0.0
+
+
+def test_similarities_of_many_words_are_those_of_each():
+    from search.analysis.similarity import (
+        prefix_similarities,
+        prefix_similarity,
+        similarities,
+        similarity,
+    )
+
+    words = ["tngstn", "tangastana", "tng", "", "tramb", "trampa", "trmp", "tngstn", "x" * 30]
+    for typed in ("tung", "trum", "t", "tungstenium", "aa"):
+        assert prefix_similarities(typed, words) == [prefix_similarity(typed, w) for w in words]
+        assert similarities(typed, words) == [similarity(typed, w) for w in words]
+    assert prefix_similarities("", words) == similarities("", words) == [0.0] * len(words)

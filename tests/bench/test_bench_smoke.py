@@ -104,3 +104,16 @@ def _tantivy_rows_or_notice(output: str) -> None:
         assert "| tantivy" in output and NOT_INSTALLED not in output
     else:
         assert NOT_INSTALLED in output
+
+
+def test_crossscript_bench_prints_both_targets(out: Path, tmp_path: Path):
+    names = tmp_path / "names"
+    names.mkdir()
+    for lang, native in (("ar", "ترامب"), ("fa", "تنگستن"), ("hi", "टंगस्टन")):
+        rows = f"english\tnative\tsource\nTrump\t{native}\tx\nTungsten Carbide\t{native}\tx\n"
+        (names / f"dev-{lang}.tsv").write_text(rows, encoding="utf-8")
+    output = bench("crossscript.py", "--out", str(out), "--names", str(names), "--sample", "5")
+    assert "| expansion of one query word (candidates + verdict) | 3 English words |" in output
+    assert "| suggestions as you type, prefixes of English words" in output
+    assert "| letters typed | prefixes | suggestions p50 / p95 ms |" in output
+    assert "1-minute load average" in output

@@ -119,6 +119,15 @@ def test_documents_marks_and_completions(corpus_index, corpus_3):
             exact(c.split()[-1]) for c in one[:words]
         ], prefix
         assert len(many) == len(one), prefix
+    for prefix in ("tung", "trum", "ट्र", "ترا", "Trump kaz", "chin", "tu"):
+        # words of other scripts: the same words, matching the same, in the same order
+        one, many = corpus_index.suggestions(prefix), corpus_3.suggestions(prefix)
+        across = [(exact(s.text.split()[-1]), s.matches, s.script) for s in one if s.matches]
+        assert [
+            (exact(s.text.split()[-1]), s.matches, s.script) for s in many if s.matches
+        ] == across, prefix
+        assert bool(across) == (prefix != "tu"), prefix
+        assert [s.text for s in many] == corpus_3.suggest(prefix)
     one, many = corpus_index.stats(), corpus_3.stats()
     assert {k: many[k] for k in one} == one
 

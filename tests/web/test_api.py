@@ -120,16 +120,32 @@ def test_api_suggest(client, prefix, expected):
     response = client.get("/api/suggest?q=" + quote(prefix))
     assert response.status_code == 200
     body = response.get_json()
-    assert list(body) == ["query", "suggestions"]
+    assert list(body) == ["query", "suggestions", "across"]
     assert body["query"] == prefix
     assert expected in body["suggestions"]
     assert len(body["suggestions"]) <= 8
+    # every suggestion is a string, as before; "across" only adds to some of them
+    assert all(isinstance(s, str) for s in body["suggestions"])
+    assert {a["text"] for a in body["across"]} <= set(body["suggestions"])
+
+
+def test_api_suggest_across_scripts(client):
+    body = client.get("/api/suggest?q=tung").get_json()
+    assert "تنگستن" in body["suggestions"]
+    assert {"text": "تنگستن", "matches": "tung", "script": "arabic", "lang": "fa"} in body["across"]
+    body = client.get("/api/suggest?q=" + quote("Trump trum")).get_json()
+    across = {a["text"]: a for a in body["across"]}
+    assert across["Trump ट्रंप"]["matches"] == "trum"
+    assert across["Trump ترامب"]["script"] == "arabic" and "lang" not in across["Trump ترامب"]
+    # the same words, in the same order, as the strings
+    texts = [a["text"] for a in body["across"]]
+    assert texts == [s for s in body["suggestions"] if s in set(texts)]
 
 
 @pytest.mark.parametrize("url", ["/api/suggest", "/api/suggest?q=", "/api/suggest?q=%20"])
 def test_api_suggest_empty(client, url):
     body = client.get(url).get_json()
-    assert body["suggestions"] == []
+    assert body["suggestions"] == [] and body["across"] == []
 
 
 # -- one error shape

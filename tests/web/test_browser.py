@@ -286,6 +286,38 @@ def test_clicking_a_suggestion_searches(page):
     assert page.locator("#q").input_value() == "قزاقستان"
 
 
+def test_suggestions_across_scripts_show_what_they_match(page):
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("tung", delay=150)
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    option = listbox.locator("li.suggestion--across", has_text="تنگستن")
+    option.wait_for()
+    assert option.inner_text().split() == ["تنگستن", "≈", "tung"]
+    assert option.get_attribute("data-value") == "تنگستن"
+    assert option.get_attribute("aria-label") == "تنگستن, sounds like tung"
+    word, matches = option.locator(".suggestion__text"), option.locator(".suggestion__matches")
+    assert word.get_attribute("dir") == "auto" and word.get_attribute("lang") == "fa"
+    assert matches.get_attribute("dir") == "auto"
+    assert word.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert matches.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    # choosing it searches for the word itself, not for what it matches
+    option.click()
+    page.wait_for_url("**/search?q=*")
+    assert page.locator("#q").input_value() == "تنگستن"
+    assert page.locator("li.result").count() >= 1
+
+
+def test_what_a_suggestion_matches_is_text_not_markup(page):
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("<i>tung", delay=100)
+    option = page.locator("li.suggestion--across", has_text="تنگستن")
+    option.wait_for()
+    assert option.locator(".suggestion__matches").inner_text() == "≈ <i>tung"
+    assert page.locator("#q-suggestions i").count() == 0
+
+
 def test_slash_focuses_the_search_box(page):
     page.goto("/help")
     page.locator("body").press("/")

@@ -74,20 +74,32 @@
       }
     }
 
+    // suggestions: {text, matches?, lang?}; a word of another script that sounds
+    // like the word typed is shown with it: "تنگستن ≈ tung"
     function render(query, suggestions) {
       list.textContent = "";
-      options = suggestions.map(function (text, i) {
+      options = suggestions.map(function (s, i) {
         var li = document.createElement("li");
         li.id = listId + "-" + i;
         li.className = "suggestion";
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        li.setAttribute("data-value", text);
+        li.setAttribute("data-value", s.text);
         var span = document.createElement("span");
         span.className = "suggestion__text";
         span.dir = "auto";
-        span.textContent = text; // text only: never parsed as HTML
+        if (s.lang) span.lang = s.lang;
+        span.textContent = s.text; // text only: never parsed as HTML
         li.appendChild(span);
+        if (s.matches) {
+          li.classList.add("suggestion--across");
+          var match = document.createElement("span");
+          match.className = "suggestion__matches";
+          match.dir = "auto";
+          match.textContent = "\u2248 " + s.matches;
+          li.appendChild(match);
+          li.setAttribute("aria-label", s.text + ", sounds like " + s.matches);
+        }
         list.appendChild(li);
         return li;
       });
@@ -121,11 +133,24 @@
         .then(function (data) {
           if (input.value !== query) return; // the reader typed on
           var seen = {};
-          var suggestions = (data.suggestions || []).filter(function (s) {
-            var fresh = typeof s === "string" && !seen[s] && s !== query;
-            seen[s] = true;
-            return fresh;
+          var across = {};
+          (Array.isArray(data.across) ? data.across : []).forEach(function (a) {
+            if (a && typeof a.text === "string" && typeof a.matches === "string") across[a.text] = a;
           });
+          var suggestions = (Array.isArray(data.suggestions) ? data.suggestions : [])
+            .filter(function (s) {
+              var fresh = typeof s === "string" && !seen[s] && s !== query;
+              seen[s] = true;
+              return fresh;
+            })
+            .map(function (s) {
+              var a = across[s];
+              return {
+                text: s,
+                matches: a ? a.matches : null,
+                lang: a && typeof a.lang === "string" ? a.lang : null,
+              };
+            });
           render(query, suggestions);
         })
         .catch(function (error) {
