@@ -29,6 +29,7 @@ from .ranking.collect import Scored, scored_matches
 from .ranking.order import ranked_top
 from .results import SearchResult, StoredDocument, stored_document
 from .suggest import (
+    MIN_TITLE_PREFIX,
     SUGGEST_BELOW,
     Suggestion,
     best_completions,
@@ -302,7 +303,9 @@ class SearchIndex:
             max(1, limit - 2),
         )
         surfaces = {word: self.surface(word) for word in words + across}
-        titles = (hit["title"] for hit in searcher.search(Q.Prefix("title", last), limit=limit))
+        titles = []
+        if len(last) >= MIN_TITLE_PREFIX:
+            titles = [hit["title"] for hit in searcher.search(Q.Prefix("title", last), limit=limit)]
         return completions(head, words, surfaces, titles, limit, typed, across)
 
     def surface(self, term: str) -> str:

@@ -20,6 +20,10 @@ from .query import ParsedQuery, QueryBuilder
 # Words of the index looked at for completing a prefix (the first ones in
 # order): a bound on the work of a one-letter prefix over a large vocabulary.
 COMPLETION_TERMS = 2000
+# Titles are offered from this many letters typed: a shorter prefix of Arabic script
+# (وال, بال) stands for a thousand title words and more, whose ranking costs far more
+# than a keystroke may (docs/BENCHMARKS.md), and picks no title in particular.
+MIN_TITLE_PREFIX = 4
 # Below this many matches, a search offers a corrected query.
 SUGGEST_BELOW = 3
 MAXDIST, PREFIX = 2, 1

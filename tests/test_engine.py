@@ -348,8 +348,9 @@ def test_suggestions_are_written_as_in_the_articles(seeds_index):
     assert completions[0] == "ट्रंप"
     # words as the article writes them (not the folded index term) ...
     assert "Kov" in seeds_index.suggest("kov")
-    # ... then titles with a word that starts so
-    assert any(len(c) > 40 and "ترامب" in c for c in seeds_index.suggest("ترا"))
+    # ... then titles with a word that starts so, from four letters typed
+    assert any(len(c) > 40 and "ترامب" in c for c in seeds_index.suggest("ترام"))
+    assert not any(len(c) > 40 for c in seeds_index.suggest("ترا"))
 
 
 def test_fuzzy_distance_is_capped(seeds_index):

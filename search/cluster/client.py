@@ -34,6 +34,7 @@ from ..ranking.order import rank_key
 from ..results import SearchResult, StoredDocument, stored_document
 from ..suggest import (
     COMPLETION_TERMS,
+    MIN_TITLE_PREFIX,
     SUGGEST_BELOW,
     Suggestion,
     best_completions,
@@ -437,10 +438,12 @@ class ShardedIndex:
         deadline = time.monotonic() + self.timeout
         _, actors = self._actors(deadline)
         title_query = Q.Prefix("title", last)
+        with_titles = len(last) >= MIN_TITLE_PREFIX
         calls = {}
         for s, a in actors.items():
             calls[s, "words"] = (a, "completions", (last, COMPLETION_TERMS))
-            calls[s, "stats"] = (a, "stats", (title_query,))
+            if with_titles:
+                calls[s, "stats"] = (a, "stats", (title_query,))
             if readings:
                 calls[s, "across"] = (
                     a,
@@ -472,7 +475,12 @@ class ShardedIndex:
             mine += [w for w in across if w not in holders]
             if mine:
                 calls[s, "surfaces"] = (a, "surfaces", (mine,))
-            calls[s, "titles"] = (a, "rank", (title_query, None, None, None, limit, stats, True))
+            if with_titles:
+                calls[s, "titles"] = (
+                    a,
+                    "rank",
+                    (title_query, None, None, None, limit, stats, True),
+                )
         answers, _ = self._fan_out(calls, deadline)
         surfaces: dict[str, str] = {}
         titles = []
