@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import BadInput, MissingLibrary
 from . import feeds, html, jsonl, text, warc
 from .feeds import read_feed_file
-from .fetch import Fetcher, is_url, read_url
+from .fetch import Fetcher, is_url, looks_like_url, read_url
 from .html import read_html_file
 from .jsonl import read_jsonl_file
 from .model import (
@@ -131,7 +131,7 @@ def read_paths(
     """
     seen: dict[str, str] = {}
     for raw in paths:
-        if is_url(raw):
+        if is_url(raw) or (looks_like_url(raw) and not Path(raw).exists()):
             if fetcher is None:
                 fetcher = Fetcher(allow_private=allow_private)
             items: Iterable[Document | Problem] = read_url(
