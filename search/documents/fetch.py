@@ -347,11 +347,8 @@ _FEED_START = re.compile(
 
 
 def _looks_like_feed(response: Response) -> bool:
-    if response.content_type in FEED_TYPES:
-        return True
-    if response.content_type in HTML_TYPES:
-        return False
-    return bool(_FEED_START.match(response.body[:4096]))
+    # by its type, or by its first element whatever its type (feeds served as text/html)
+    return response.content_type in FEED_TYPES or bool(_FEED_START.match(response.body[:4096]))
 
 
 def _page(fetcher: Fetcher, url: str, *, path: str, warnings: list[str]) -> Document:

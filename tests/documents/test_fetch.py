@@ -290,6 +290,33 @@ def test_a_failed_url_does_not_stop_the_other_sources(site, tmp_path):
     assert [(p.path, p.message) for p in problems] == [(site.url("/missing"), "HTTP 404")]
 
 
+def test_a_feed_served_as_html_is_still_a_feed(site):
+    url = serve_feed(site)
+    site.routes["/feed.xml"] = (200, {"Content-Type": "text/html"}) + site.routes["/feed.xml"][2:]
+    docs, problems = read([url], fetch_pages=False)
+    assert problems == [] and len(docs) == 2
+
+
+def test_prune_keeps_a_urls_documents_and_drops_the_items_gone_from_its_feed(site, tmp_path):
+    url = serve_feed(site)
+    (tmp_path / "a.txt").write_text("Plain text article about metro lines.", encoding="utf-8")
+    index = tmp_path / "index"
+    assert update(index, [url], allow_private=True, fetcher=fetcher()).added == 2
+    report = update(index, [tmp_path / "a.txt"], prune=True)
+    assert (report.added, report.removed) == (1, 0)  # a URL is no file that is gone
+    one_item = feed(site).replace(feed(site)[feed(site).index("<item><title>" + AMMAN.title) :], "")
+    site.routes["/feed.xml"] = site.routes["/feed.xml"][:2] + (
+        (one_item + "</channel></rss>").encode("utf-8"),
+    )
+    report = update(index, [url], prune=True, allow_private=True, fetcher=fetcher())
+    assert (report.unchanged, report.removed) == (1, 1)
+    with open_dir(index).searcher() as searcher:
+        assert sorted(f["id"] for f in searcher.all_stored_fields()) == [
+            "a",
+            site.url("/news/tehran"),
+        ]
+
+
 def test_python_api_and_cli(site, tmp_path):
     url = serve_feed(site)
     report = update(tmp_path / "api", [url], allow_private=True, fetcher=fetcher())
