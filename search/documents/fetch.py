@@ -33,7 +33,8 @@ import urllib.robotparser
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from email.utils import collapse_rfc2231_value
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from ..errors import BadInput
 from .feeds import entry_document, entry_link, has_full_text, parse_feed
@@ -60,6 +61,8 @@ REDIRECTS = (301, 302, 303, 307, 308)
 MAX_CRAWL_DELAY = 60.0
 _ROBOTS_BYTES = 512 * 1024
 _CHUNK = 64 * 1024
+# what a path or query keeps as it is (RFC 3986's reserved and unreserved characters, and %)
+_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
 
 
 class FetchRefused(BadInput):
@@ -92,6 +95,10 @@ class Response:
     content_type: str  # without its parameters, lower case
     charset: str | None
     body: bytes
+
+
+def _charset(param) -> str | None:
+    return (collapse_rfc2231_value(param).strip() or None) if param else None
 
 
 def _address_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
@@ -141,7 +148,11 @@ class Fetcher:
             )
         if not parts.hostname:
             raise FetchRefused("no host in the URL")
-        return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
+        try:  # an international name as DNS and the Host header write it
+            host = parts.hostname.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise FetchRefused(f"not a valid host name: {parts.hostname!r}") from None
+        return scheme, host, port or (443 if scheme == "https" else 80)
 
     def addresses(self, host: str, port: int) -> list[tuple]:
         """The host's addresses, every one checked; FetchRefused when one is refused."""
@@ -250,16 +261,17 @@ class Fetcher:
                 current,
                 status,
                 message.get_content_type().lower() if headers.get("Content-Type") else "",
-                message.get_param("charset"),
+                _charset(message.get_param("charset")),
                 body,
             )
         raise FetchFailed(f"more than {self.max_redirects} redirects")
 
     def _request(self, scheme, host, port, url, infos, max_bytes):
         parts = urlsplit(url)
-        target = parts.path or "/"
+        # the request line is ASCII: a path in Persian letters is sent percent-encoded
+        target = quote(parts.path or "/", safe=_SAFE)
         if parts.query:
-            target += "?" + parts.query
+            target += "?" + quote(parts.query, safe=_SAFE)
         connection_type = (
             http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         )

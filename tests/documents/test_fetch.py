@@ -12,11 +12,12 @@ import threading
 import time
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
 
 import pytest
 
 from checkout import run_cli
-from news_articles import AMMAN, MUMBAI, TEHRAN, json_ld, page
+from news_articles import AMMAN, MUMBAI, TEHRAN, json_ld, page, persian_1256
 from search import read_paths, update
 from search.documents import Document, Fetcher, Problem
 from search.documents.fetch import USER_AGENT, FetchFailed, FetchRefused
@@ -272,6 +273,23 @@ def test_robots_txt_is_obeyed_and_read_once_per_host(site):
     ]
     assert site.asked("/private/page") == 0
     assert site.asked("/robots.txt") == 1
+
+
+def test_a_robots_txt_that_cannot_be_read_keeps_the_host_unfetched(site):
+    site.routes["/robots.txt"] = (503, {"Content-Type": "text/plain"}, b"down")
+    site.routes["/page"] = html_route(page(MUMBAI, ""))
+    docs, problems = read([site.url("/page")])
+    assert docs == [] and site.asked("/page") == 0
+    assert problems[0].message.startswith("disallowed by robots.txt (robots.txt could not be read")
+
+
+def test_a_path_in_persian_letters_and_the_servers_charset(site):
+    site.routes[quote("/news/مترو-تهران")] = html_route(
+        persian_1256(page(TEHRAN, "")), charset="windows-1256"
+    )
+    docs, problems = read([site.url("/news/مترو-تهران")])
+    assert problems == []
+    assert "مترو" in docs[0].text and docs[0].id == site.url("/news/مترو-تهران")
 
 
 def test_requests_to_one_host_wait_the_delay(site):
