@@ -181,7 +181,7 @@ def index_command(
         )
         return
     cluster.refuse_without_cluster(shard_root=shard_root, shards=shards, compact=compact)
-    from ..documents import Fetcher
+    from ..documents.fetch import Fetcher
 
     target = index_dir or index_module.default_index_dir()
     sources = list(paths) or [index_module.seeds_dir()]

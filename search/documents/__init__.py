@@ -14,23 +14,28 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BadInput, MissingLibrary
 from . import feeds, html, jsonl, text, warc
 from .feeds import read_feed_file
-from .fetch import Fetcher, is_url, looks_like_url, read_url
 from .html import read_html_file
 from .jsonl import read_jsonl_file
 from .model import (
     Document,
     Problem,
     decode,
+    is_url,
+    looks_like_url,
     make_document,
     title_from_body,
     valid_date,
 )
 from .text import read_text_file
 from .warc import read_warc_file
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
 
 TEXT_SUFFIXES = text.SUFFIXES
 JSONL_SUFFIXES = jsonl.SUFFIXES
@@ -56,11 +61,19 @@ __all__ = [
     "read_jsonl_file",
     "read_paths",
     "read_text_file",
-    "read_url",
     "read_warc_file",
     "title_from_body",
     "valid_date",
 ]
+
+
+def __getattr__(name: str):
+    # fetch.py (http.client, ssl) is imported when a URL is read, not for every search
+    if name in ("Fetcher", "read_url"):
+        from . import fetch
+
+        return getattr(fetch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
@@ -132,6 +145,8 @@ def read_paths(
     seen: dict[str, str] = {}
     for raw in paths:
         if is_url(raw) or (looks_like_url(raw) and not Path(raw).exists()):
+            from .fetch import Fetcher, read_url
+
             if fetcher is None:
                 fetcher = Fetcher(allow_private=allow_private)
             items: Iterable[Document | Problem] = read_url(

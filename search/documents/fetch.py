@@ -22,6 +22,7 @@ The rules, each a :class:`FetchRefused` or :class:`FetchFailed` naming the URL:
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import re
@@ -41,19 +42,21 @@ from .feeds import entry_document, entry_link, has_full_text, parse_feed
 from .html import decode_html, page_document
 from .model import Document, Problem, make_document
 
-try:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        VERSION = version("multilingual-news-search")
-    except PackageNotFoundError:  # a checkout not installed
-        VERSION = "0.1.0"
-except ImportError:  # pragma: no cover
-    VERSION = "0.1.0"
-
 # the name robots.txt rules are matched against, and the User-Agent it leads
 AGENT = "multilingual-news-search"
-USER_AGENT = f"{AGENT}/{VERSION} (news indexer; +https://pypi.org/project/{AGENT}/)"
+
+
+@functools.cache
+def user_agent() -> str:
+    """``multilingual-news-search/VERSION (...)``: the project and its version."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        found = version(AGENT)
+    except (ImportError, PackageNotFoundError):  # a checkout not installed
+        found = "0.1.0"
+    return f"{AGENT}/{found} (news indexer; +https://pypi.org/project/{AGENT}/)"
+
 
 SCHEMES = ("http", "https")
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -71,21 +74,6 @@ class FetchRefused(BadInput):
 
 class FetchFailed(BadInput):
     """A fetch that went wrong (timeout, too large, HTTP error, too many redirects)."""
-
-
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def is_url(value: object) -> bool:
-    """Whether a command-line argument is a web address (http:// or https://)."""
-    text = str(value).lower()
-    return text.startswith(("http://", "https://"))
-
-
-def looks_like_url(value: object) -> bool:
-    """Whether an argument is written as a URL of any scheme (``file:///…``,
-    ``ftp://…``): read as one, to be refused by name rather than missed as a file."""
-    return bool(_SCHEME.match(str(value)))
 
 
 @dataclass
@@ -126,7 +114,7 @@ class Fetcher:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     delay: float = 1.0
-    user_agent: str = USER_AGENT
+    user_agent: str = field(default_factory=user_agent)
     robots: bool = True
     _robots: dict = field(default_factory=dict, repr=False)
     _last: dict = field(default_factory=dict, repr=False)

@@ -16,13 +16,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from ..analysis import LangText
-from ..documents import Document, Fetcher, Problem, is_url, read_paths, title_from_body
+from ..documents import Document, Problem, is_url, read_paths, title_from_body
 from ..errors import IndexError_
+
+if TYPE_CHECKING:
+    from ..documents.fetch import Fetcher
 from .schema import INDEX_FORMAT, create, exists, index_format, open_dir
 
 WRITE_LOCK_TIMEOUT = 60.0

@@ -20,7 +20,7 @@ from checkout import run_cli
 from news_articles import AMMAN, MUMBAI, TEHRAN, json_ld, page, persian_1256
 from search import read_paths, update
 from search.documents import Document, Fetcher, Problem
-from search.documents.fetch import USER_AGENT, FetchFailed, FetchRefused
+from search.documents.fetch import FetchFailed, FetchRefused, user_agent
 from search.index import open_dir
 
 
@@ -142,8 +142,8 @@ def test_a_feeds_items_with_the_pages_of_those_that_give_only_a_summary(site):
     # no link of a page is followed; robots.txt asked once; the agent names the project
     assert not any(p.startswith("/r/") or p in ("/", "/sport") for p, _, _ in site.log)
     assert site.asked("/robots.txt") == 1
-    assert {agent for _, _, agent in site.log} == {USER_AGENT}
-    assert USER_AGENT.startswith("multilingual-news-search/")
+    assert {agent for _, _, agent in site.log} == {user_agent()}
+    assert user_agent().startswith("multilingual-news-search/0.")
 
 
 def test_pages_are_not_fetched_when_told_not_to(site):
