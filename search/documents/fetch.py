@@ -22,6 +22,7 @@ The rules, each a :class:`FetchRefused` or :class:`FetchFailed` naming the URL:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import ipaddress
@@ -83,6 +84,13 @@ class Response:
     content_type: str  # without its parameters, lower case
     charset: str | None
     body: bytes
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _charset(param) -> str | None:
@@ -268,6 +276,11 @@ class Fetcher:
         # connect to the addresses that were checked, not to a second resolution's
         connection._create_connection = lambda *_a, **_k: self._connect(infos)
         deadline = time.monotonic() + self.total_timeout
+        # past the deadline the socket is shut, whatever is being read (a server that
+        # sends its headers a byte at a time stays within every read's timeout)
+        watchdog = threading.Timer(self.total_timeout, _shut, (connection,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request(
                 "GET",
@@ -295,9 +308,7 @@ class Fetcher:
             while True:
                 if time.monotonic() > deadline:
                     raise FetchFailed(f"timed out: not read within {self.total_timeout:g} s")
-                chunk = (
-                    response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
-                )
+                chunk = response.read1(_CHUNK)
                 if not chunk:
                     break
                 size += len(chunk)
@@ -305,15 +316,20 @@ class Fetcher:
                     raise FetchFailed(f"too large: over {max_bytes} bytes (the cap), stopped")
                 chunks.append(chunk)
             return response.status, headers, b"".join(chunks)
-        except TimeoutError:
-            raise FetchFailed("timed out") from None
-        except ssl.SSLError as e:
-            raise FetchFailed(f"TLS failed: {e.reason or e}") from None
-        except http.client.IncompleteRead as e:
-            raise FetchFailed(f"the body ended early ({len(e.partial)} bytes read)") from None
         except (http.client.HTTPException, OSError) as e:
-            raise FetchFailed(f"cannot fetch: {type(e).__name__}: {e}") from None
+            if time.monotonic() >= deadline:
+                why = f"timed out: not read within {self.total_timeout:g} s"
+            elif isinstance(e, TimeoutError):
+                why = "timed out"
+            elif isinstance(e, ssl.SSLError):
+                why = f"TLS failed: {e.reason or e}"
+            elif isinstance(e, http.client.IncompleteRead):
+                why = f"the body ended early ({len(e.partial)} bytes read)"
+            else:
+                why = f"cannot fetch: {type(e).__name__}: {e}"
+            raise FetchFailed(why) from None
         finally:
+            watchdog.cancel()
             connection.close()
 
     def _connect(self, infos) -> socket.socket:

@@ -258,6 +258,24 @@ def test_a_slow_server_times_out(site):
         fetcher(read_timeout=0.3).fetch(site.url("/slow"))
 
 
+def test_a_server_that_drips_its_answer_meets_the_deadline(site):
+    def drip(handler):
+        handler.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+        try:
+            for _ in range(100):  # 10 s
+                handler.wfile.write(b"x")
+                handler.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass
+
+    site.routes["/drip"] = drip
+    started = time.monotonic()
+    with pytest.raises(FetchFailed, match="timed out: not read within 0.5 s"):
+        fetcher(read_timeout=1.0, total_timeout=0.5).fetch(site.url("/drip"))
+    assert time.monotonic() - started < 8  # loosely: not the 10 s the answer takes
+
+
 def test_robots_txt_is_obeyed_and_read_once_per_host(site):
     site.routes["/robots.txt"] = (
         200,
