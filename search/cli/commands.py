@@ -154,6 +154,7 @@ def search(
     "--delay",
     type=click.FloatRange(min=0),
     default=None,
+    metavar="SECONDS",
     help="Seconds between two requests to one web host (default 1; robots.txt may ask more).",
 )
 @index_option
