@@ -319,6 +319,14 @@ def test_requests_to_one_host_wait_the_delay(site):
     assert times[1] - times[0] >= 0.25 and times[2] - times[1] >= 0.25
 
 
+def test_robots_txt_crawl_delay_lengthens_the_delay(site):
+    site.routes["/robots.txt"] = (200, {}, b"User-agent: *\nCrawl-delay: 1\n")
+    site.routes["/a"] = html_route(page(MUMBAI, ""))
+    read([site.url("/a"), site.url("/a")], fetcher=fetcher(delay=0.0))
+    times = [t for p, t, _ in site.log if p == "/a"]
+    assert len(times) == 2 and times[1] - times[0] >= 0.9
+
+
 def test_a_failed_url_does_not_stop_the_other_sources(site, tmp_path):
     (tmp_path / "a.txt").write_text("Plain text article about metro lines.", encoding="utf-8")
     docs, problems = read([site.url("/missing"), tmp_path / "a.txt"])
