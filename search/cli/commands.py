@@ -135,21 +135,55 @@ def search(
 
 
 @main.command("index")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let URLs reach loopback, private and link-local addresses (refused otherwise).",
+)
+@click.option(
+    "--no-fetch-pages",
+    "fetch_pages",
+    flag_value=False,
+    default=True,
+    help="Index a feed's summaries as they are, without fetching the items' pages.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Seconds between two requests to one web host (default 1; robots.txt may ask more).",
+)
 @index_option
 @cluster.cluster_options(shards=True)
 def index_command(
-    paths, prune, as_json, index_dir, cluster_address, shard_root, shards, compact
+    paths,
+    prune,
+    as_json,
+    allow_private,
+    fetch_pages,
+    delay,
+    index_dir,
+    cluster_address,
+    shard_root,
+    shards,
+    compact,
 ) -> None:
-    """Add new and changed documents from files and folders (.txt, .jsonl, .html)."""
+    """Add new and changed documents from files, folders and URLs (.txt, .jsonl, .html,
+    feeds, WARC; http:// and https:// addresses of feeds and pages)."""
     if cluster_address:
+        if allow_private or not fetch_pages or delay is not None:
+            fail("--allow-private, --no-fetch-pages and --delay are for a local index")
         cluster.index_on_cluster(
             paths, prune, as_json, cluster_address, shard_root, shards, compact
         )
         return
     cluster.refuse_without_cluster(shard_root=shard_root, shards=shards, compact=compact)
+    from ..documents.fetch import Fetcher
+
     target = index_dir or index_module.default_index_dir()
     sources = list(paths) or [index_module.seeds_dir()]
     progress = None
@@ -170,6 +204,11 @@ def index_command(
             sources,
             prune=prune,
             on_document=(lambda _doc: progress.update(1)) if progress else None,
+            allow_private=allow_private,
+            fetch_pages=fetch_pages,
+            fetcher=Fetcher(allow_private=allow_private, delay=delay)
+            if delay is not None
+            else None,
         )
     except (IndexError_, MissingLibrary) as e:
         fail(str(e))

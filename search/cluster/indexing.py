@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..documents import Document, Problem, read_paths
+from ..documents import Document, Problem, is_url, read_paths
 from ..errors import IndexError_
 from ..index import report_dict
 from .layout import Layout, connect, discover
@@ -161,7 +161,7 @@ def index_sharded(
             }
             for i, future in listings.items():
                 for doc_id, path in future.result():
-                    gone = not Path(path).exists() if path else False
+                    gone = not Path(path).exists() if path and not is_url(path) else False
                     if doc_id not in seen and (gone or path in files_read):
                         deletes[i].add(doc_id)
 

@@ -3,6 +3,10 @@
 Every problem is reported with the file (and line) it came from and the input
 is skipped; every good document beside it is still read. Nothing here raises
 for bad input.
+
+An argument starting with ``http://`` or ``https://`` is a URL, fetched by the
+rules of ``fetch.py`` (the only module that reaches the network, and only then):
+a feed's items, or a page's article.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BadInput, MissingLibrary
 from . import feeds, html, jsonl, text, warc
@@ -20,12 +25,17 @@ from .model import (
     Document,
     Problem,
     decode,
+    is_url,
+    looks_like_url,
     make_document,
     title_from_body,
     valid_date,
 )
 from .text import read_text_file
 from .warc import read_warc_file
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
 
 TEXT_SUFFIXES = text.SUFFIXES
 JSONL_SUFFIXES = jsonl.SUFFIXES
@@ -38,9 +48,11 @@ ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES + 
 
 __all__ = [
     "Document",
+    "Fetcher",
     "MissingLibrary",
     "Problem",
     "count_inputs",
+    "is_url",
     "decode",
     "make_document",
     "read_feed_file",
@@ -53,6 +65,15 @@ __all__ = [
     "title_from_body",
     "valid_date",
 ]
+
+
+def __getattr__(name: str):
+    # fetch.py (http.client, ssl) is imported when a URL is read, not for every search
+    if name in ("Fetcher", "read_url"):
+        from . import fetch
+
+        return getattr(fetch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
@@ -90,6 +111,9 @@ def count_inputs(paths: Iterable[str | os.PathLike]) -> int:
     """About how many documents ``paths`` hold (JSONL lines, text files), for progress."""
     total = 0
     for raw in paths:
+        if is_url(raw):
+            total += 1
+            continue
         path = Path(raw)
         files = _files_under(path) if path.is_dir() else [path] if path.exists() else []
         for file in files:
@@ -103,30 +127,49 @@ def count_inputs(paths: Iterable[str | os.PathLike]) -> int:
     return total
 
 
-def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Document | Problem]:
-    """Documents from files and folders (recursively), with problems in line.
+def read_paths(
+    paths: Iterable[str | os.PathLike],
+    *,
+    allow_private: bool = False,
+    fetch_pages: bool = True,
+    fetcher: Fetcher | None = None,
+) -> Iterator[Document | Problem]:
+    """Documents from files, folders (recursively) and URLs, with problems in line.
 
+    A URL (``http://``, ``https://``) is fetched (``fetch.Fetcher``; ``allow_private``
+    lets it reach loopback and private addresses): a feed gives its items, each
+    item's page fetched when the feed carries only its summary (unless
+    ``fetch_pages`` is off), a page its article. ``fetcher``: one with other bounds.
     A document id seen twice is a Problem: the first one read is kept.
     """
     seen: dict[str, str] = {}
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files: Iterable[Path] = _files_under(path)
-        elif path.exists():
-            files = [path]
+        if is_url(raw) or (looks_like_url(raw) and not Path(raw).exists()):
+            from .fetch import Fetcher, read_url
+
+            if fetcher is None:
+                fetcher = Fetcher(allow_private=allow_private)
+            items: Iterable[Document | Problem] = read_url(
+                str(raw), fetcher, fetch_pages=fetch_pages
+            )
         else:
-            yield Problem(str(path), "no such file or folder")
-            continue
-        for file in files:
-            for item in read_file(file):
-                if isinstance(item, Document):
-                    if item.id in seen:
-                        yield Problem(
-                            item.path,
-                            f"duplicate id {item.id!r} (first in {seen[item.id]})",
-                            item.line,
-                        )
-                        continue
-                    seen[item.id] = item.path
-                yield item
+            path = Path(raw)
+            if path.is_dir():
+                files: Iterable[Path] = _files_under(path)
+            elif path.exists():
+                files = [path]
+            else:
+                yield Problem(str(path), "no such file or folder")
+                continue
+            items = (item for file in files for item in read_file(file))
+        for item in items:
+            if isinstance(item, Document):
+                if item.id in seen:
+                    yield Problem(
+                        item.path,
+                        f"duplicate id {item.id!r} (first in {seen[item.id]})",
+                        item.line,
+                    )
+                    continue
+                seen[item.id] = item.path
+            yield item

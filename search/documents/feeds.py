@@ -12,6 +12,7 @@ and no id, named by its position (``item 3``); the other items are still read.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,13 +56,31 @@ def _text(detail) -> str:
     return fragment_text(value) if "html" in kind else value.strip()
 
 
-def parse_feed(data: bytes, *, path: str) -> tuple[list, dict]:
-    """The feed's entries and its own fields; BadInput when it is not a feed."""
-    parsed = _feedparser().parse(data)
+def parse_feed(
+    data: bytes, *, path: str, headers: dict[str, str] | None = None
+) -> tuple[list, dict]:
+    """The feed's entries and its own fields; BadInput when it is not a feed.
+
+    ``headers``: the HTTP response's (``content-type`` for its charset,
+    ``content-location`` for relative links) when the feed was fetched."""
+    # a stream, never bytes or a str: feedparser fetches a str that looks like a URL
+    # and opens bytes that name a file (a fetched body of "/etc/passwd")
+    parsed = _feedparser().parse(io.BytesIO(data), response_headers=headers or {})
     if not parsed.get("version") and not parsed.entries:
         why = parsed.get("bozo_exception")
         raise BadInput(f"not an RSS or Atom feed{f' ({why})' if why else ''}")
     return parsed.entries, parsed.get("feed", {})
+
+
+def has_full_text(entry) -> bool:
+    """Whether an item carries its article's text (``content:encoded``, Atom's ``content``)."""
+    return any(c.get("value", "").strip() for c in entry.get("content", []))
+
+
+def entry_link(entry) -> str | None:
+    """The item's web link (http or https), if it has one."""
+    link = (entry.get("link") or "").strip()
+    return link if link and urlsplit(link).scheme in ("http", "https") else None
 
 
 def entry_document(entry, feed: dict, *, path: str, position: int, warnings: list[str]) -> Document:

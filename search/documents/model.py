@@ -253,3 +253,18 @@ def make_document(
         author=author,
         published=published,
     )
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(value: object) -> bool:
+    """Whether a command-line argument is a web address (http:// or https://)."""
+    text = str(value).lower()
+    return text.startswith(("http://", "https://"))
+
+
+def looks_like_url(value: object) -> bool:
+    """Whether an argument is written as a URL of any scheme (``file:///…``,
+    ``ftp://…``): read as one, to be refused by name rather than missed as a file."""
+    return bool(_SCHEME.match(str(value)))

@@ -16,13 +16,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from ..analysis import LangText
-from ..documents import Document, Problem, read_paths, title_from_body
+from ..documents import Document, Problem, is_url, read_paths, title_from_body
 from ..errors import IndexError_
+
+if TYPE_CHECKING:
+    from ..documents.fetch import Fetcher
 from .schema import INDEX_FORMAT, create, exists, index_format, open_dir
 
 WRITE_LOCK_TIMEOUT = 60.0
@@ -116,13 +120,24 @@ def update(
     *,
     prune: bool = False,
     on_document: Callable[[Document | Problem], None] | None = None,
+    allow_private: bool = False,
+    fetch_pages: bool = True,
+    fetcher: Fetcher | None = None,
 ) -> IndexReport:
     """Adds new and changed documents from ``paths``; with ``prune``, removes gone ones.
 
+    ``paths`` may hold URLs, fetched as ``documents.read_paths`` says (with
+    ``allow_private``, ``fetch_pages`` and ``fetcher``).
+
     Pruning removes the documents whose file no longer exists, and those of
-    a file read now that no longer holds them (a line gone from a JSONL file).
+    a file (or URL) read now that no longer holds them (a line gone from a JSONL
+    file, an item gone from a feed); a URL's documents are not gone because no
+    file has their URL's name.
     """
-    return write_documents(index_dir, read_paths(paths), prune=prune, on_document=on_document)
+    items = read_paths(
+        paths, allow_private=allow_private, fetch_pages=fetch_pages, fetcher=fetcher
+    )
+    return write_documents(index_dir, items, prune=prune, on_document=on_document)
 
 
 # Below this many documents to write, one process does it all: starting the
@@ -246,7 +261,7 @@ def write_documents(
                 report.removed += 1
         if prune:
             for doc_id, (_, path) in existing.items():
-                gone = not Path(path).exists() if path else False
+                gone = not Path(path).exists() if path and not is_url(path) else False
                 if doc_id not in seen and (gone or path in files_read):
                     writer.delete_by_term("id", doc_id)
                     report.removed += 1
