@@ -134,19 +134,37 @@ def search(
     sys.exit(EXIT_FOUND if result.total else EXIT_NOTHING)
 
 
+def _csv_map(values: tuple[str, ...]) -> dict[str, str]:
+    from ..documents import parse_column_map
+    from ..errors import BadInput
+
+    try:
+        return parse_column_map(",".join(values))
+    except BadInput as e:
+        raise click.BadParameter(str(e)) from None
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--csv-map",
+    "csv_map",
+    metavar="FIELD=COLUMN,...",
+    multiple=True,
+    callback=lambda _ctx, _param, value: _csv_map(value),
+    help="CSV columns of fields, e.g. title=headline,text=body (default: common names).",
+)
 @index_option
 @cluster.cluster_options(shards=True)
 def index_command(
-    paths, prune, as_json, index_dir, cluster_address, shard_root, shards, compact
+    paths, prune, as_json, csv_map, index_dir, cluster_address, shard_root, shards, compact
 ) -> None:
-    """Add new and changed documents from files and folders (.txt, .jsonl, .html)."""
+    """Add new and changed documents from files and folders (.txt, .jsonl, .csv, .html)."""
     if cluster_address:
         cluster.index_on_cluster(
-            paths, prune, as_json, cluster_address, shard_root, shards, compact
+            paths, prune, as_json, cluster_address, shard_root, shards, compact, csv_map
         )
         return
     cluster.refuse_without_cluster(shard_root=shard_root, shards=shards, compact=compact)
@@ -170,6 +188,7 @@ def index_command(
             sources,
             prune=prune,
             on_document=(lambda _doc: progress.update(1)) if progress else None,
+            csv_map=csv_map,
         )
     except (IndexError_, MissingLibrary) as e:
         fail(str(e))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -116,13 +116,19 @@ def update(
     *,
     prune: bool = False,
     on_document: Callable[[Document | Problem], None] | None = None,
+    csv_map: Mapping[str, str] | str | None = None,
 ) -> IndexReport:
     """Adds new and changed documents from ``paths``; with ``prune``, removes gone ones.
+
+    ``csv_map`` names the CSV columns of fields (``{"text": "body"}``; see
+    ``documents.read_paths``).
 
     Pruning removes the documents whose file no longer exists, and those of
     a file read now that no longer holds them (a line gone from a JSONL file).
     """
-    return write_documents(index_dir, read_paths(paths), prune=prune, on_document=on_document)
+    return write_documents(
+        index_dir, read_paths(paths, csv_map=csv_map), prune=prune, on_document=on_document
+    )
 
 
 # Below this many documents to write, one process does it all: starting the
