@@ -124,6 +124,12 @@ def test_python_api_and_cli(tmp_path):
     with open_index(tmp_path / "ix") as ix:
         hits = ix.search(TEHRAN.word).results
         assert [h.id for h in hits] == [TEHRAN.url]
+    found = run_cli("--index", str(tmp_path / "ix"), "--json", TEHRAN.word)
+    [hit] = json.loads(found.stdout)["results"]
+    assert (hit["source"], hit["author"]) == (TEHRAN.source, TEHRAN.author)
+    assert hit["published"] == TEHRAN.published
+    human = run_cli("--index", str(tmp_path / "ix"), TEHRAN.word)
+    assert f"{TEHRAN.url} · fa · 2025-11-07 · {TEHRAN.source} · score" in human.stdout
 
     mapped = tmp_path / "mapped.csv"
     mapped.write_text(table(["key", "story"], [["hi-1", MUMBAI.text], ["hi-2", ""]]), "utf-8")
