@@ -6,10 +6,13 @@ Every comparison is against ``SearchIndex`` over an index built with
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from checkout import DATA, ROOT
 from dask_cluster import Reference, assert_same
+from news_articles import ARTICLES
 from search import update
 from search.cluster import ShardedIndex, index_sharded
 
@@ -197,3 +200,33 @@ def test_relevance_dev_queries(client, tmp_path, name):
             for ix in (single, many)
         ]
         assert figures[0] == figures[1]
+
+
+def test_news_fields_as_one_index(client, tmp_path):
+    # the outlet, the author and the publication time come back from the shards too
+    rows = [
+        {
+            "url": a.url,
+            "title": a.title,
+            "text": a.text,
+            "published": a.published,
+            "source": a.source,
+            "author": a.author,
+        }
+        for a in ARTICLES
+    ]
+    news = tmp_path / "news.jsonl"
+    news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    update(tmp_path / "one", [news])
+    report = index_sharded(client, "$SEARCH_SHARD_ROOT/news-2", [news], shards=2)
+    assert not report.problems
+    root = "$SEARCH_SHARD_ROOT/news-2"
+    with Reference(tmp_path / "one") as one, ShardedIndex(client, root, timeout=20.0) as many:
+        for a in ARTICLES:
+            single, sharded = one.search(a.word), many.search(a.word)
+            assert_same(single, sharded, a.word)
+            hit = sharded.to_dict()["results"][0]
+            assert (hit["id"], hit["source"], hit["author"]) == (a.url, a.source, a.author)
+            assert hit["published"] == a.published
+            assert many.document(a.url) == one.document(a.url)
+            assert many.document(a.url).to_dict()["published"] == a.published
