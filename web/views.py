@@ -261,8 +261,9 @@ def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
     return out
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f/\\]")
-MAX_ID_LENGTH = 256
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
+# ids are URLs for pages and feed items: as long as a URL may reasonably be
+MAX_ID_LENGTH = 2048
 
 
 def find_document(doc_id: str):
@@ -280,7 +281,9 @@ def find_document(doc_id: str):
     return doc
 
 
-@bp.get("/doc/<doc_id>")
+# <path:>: an id may hold slashes (a URL is the id of a page or a feed item), given
+# as they are or as %2F; url_for quotes ? and #. Slashes are not merged: // is the id's.
+@bp.get("/doc/<path:doc_id>", merge_slashes=False)
 def doc_page(doc_id: str):
     doc = find_document(doc_id)
     try:
@@ -339,7 +342,7 @@ def api_search():
     return jsonify(result.to_dict())
 
 
-@bp.get("/api/doc/<doc_id>")
+@bp.get("/api/doc/<path:doc_id>", merge_slashes=False)
 def api_doc(doc_id: str):
     return jsonify(find_document(doc_id).to_dict())
 

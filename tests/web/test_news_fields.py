@@ -6,6 +6,7 @@ The articles are those of news_articles.py; one names its outlet and author with
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -74,3 +75,48 @@ def test_pages_show_source_and_author_escaped(client):
     for path in ("/doc/hi-1", "/search?q=" + MUMBAI.word):
         body = client.get(path).get_data(as_text=True)
         assert HOSTILE not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+URL_ID = "https://example.com/a/b?x=1#y"
+
+
+@pytest.fixture(scope="module")
+def url_client(tmp_path_factory):
+    # a page's canonical URL is its id: slashes, a query, a fragment, a double slash
+    folder = tmp_path_factory.mktemp("url-ids")
+    rows = [
+        {"id": URL_ID, "title": TEHRAN.title, "text": TEHRAN.text, "source": TEHRAN.source},
+        {"id": "a//b", "text": AMMAN.text},
+    ]
+    source = folder / "pages.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    assert update(folder / "index", [source]).added == 2
+    for app in make_app(folder / "index"):
+        yield app.test_client()
+
+
+def test_an_id_with_slashes_in_every_route(url_client):
+    quoted = quote(URL_ID, safe="/:")
+    assert quoted == "https://example.com/a/b%3Fx%3D1%23y"
+    for path in (quoted, quote(URL_ID, safe="")):  # slashes as they are, or as %2F
+        doc = url_client.get(f"/api/doc/{path}")
+        assert doc.status_code == 200 and doc.get_json()["id"] == URL_ID
+        page = url_client.get(f"/doc/{path}", query_string={"q": TEHRAN.word})
+        assert page.status_code == 200
+        assert TEHRAN.title in parse(page.data).find("h1", cls="document__title").text
+    assert url_client.get("/api/doc/a//b").get_json()["id"] == "a//b"
+    assert url_client.get("/api/doc/a/b").status_code == 404
+
+    # the links the pages make lead back to the document
+    found = url_client.get("/search", query_string={"q": TEHRAN.word})
+    [result] = parse(found.data).find_all("li", cls="result")
+    href = result.find("h2", cls="result__title").find("a").get("href")
+    assert href.startswith("/doc/https://example.com/a/b%3Fx=1%23y?")
+    assert url_client.get(href).status_code == 200
+    page = url_client.get(href)
+    api = parse(page.data).find("dl", cls="document__meta").find_all("a")[-1].get("href")
+    assert url_client.get(api).get_json()["id"] == URL_ID
+    link = page.headers["Link"]
+    assert url_client.get(link[1 : link.index(">")]).get_json()["id"] == URL_ID
+    hit = url_client.get("/api/search", query_string={"q": TEHRAN.word}).get_json()["results"][0]
+    assert hit["id"] == URL_ID and hit["source"] == TEHRAN.source
