@@ -23,6 +23,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.routing import PathConverter
 
 from search import QueryError, SearchResult, SearchTimeout, with_latin
 
@@ -281,9 +282,16 @@ def find_document(doc_id: str):
     return doc
 
 
-# <path:>: an id may hold slashes (a URL is the id of a page or a feed item), given
-# as they are or as %2F; url_for quotes ? and #. Slashes are not merged: // is the id's.
-@bp.get("/doc/<path:doc_id>", merge_slashes=False)
+class DocIdConverter(PathConverter):
+    """An id to the end of the path: slashes in it (a URL is the id of a page or a feed
+    item), as they are or as %2F, a leading one too; url_for quotes ? and #."""
+
+    regex = ".+"
+    part_isolating = False  # matched across the path's slashes
+
+
+# slashes are not merged: a // is the id's (https://...)
+@bp.get("/doc/<docid:doc_id>", merge_slashes=False)
 def doc_page(doc_id: str):
     doc = find_document(doc_id)
     try:
@@ -342,7 +350,7 @@ def api_search():
     return jsonify(result.to_dict())
 
 
-@bp.get("/api/doc/<path:doc_id>", merge_slashes=False)
+@bp.get("/api/doc/<docid:doc_id>", merge_slashes=False)
 def api_doc(doc_id: str):
     return jsonify(find_document(doc_id).to_dict())
 

@@ -120,3 +120,14 @@ def test_an_id_with_slashes_in_every_route(url_client):
     assert url_client.get(link[1 : link.index(">")]).get_json()["id"] == URL_ID
     hit = url_client.get("/api/search", query_string={"q": TEHRAN.word}).get_json()["results"][0]
     assert hit["id"] == URL_ID and hit["source"] == TEHRAN.source
+
+
+def test_an_id_with_a_leading_slash(tmp_path):
+    source = tmp_path / "lead.jsonl"
+    source.write_text(json.dumps({"id": "/news/1", "text": MUMBAI.text}) + "\n", "utf-8")
+    update(tmp_path / "index", [source])
+    for app in make_app(tmp_path / "index"):
+        client = app.test_client()
+        assert client.get("/api/doc//news/1").get_json()["id"] == "/news/1"
+        assert client.get("/doc/%2Fnews%2F1").status_code == 200
+        assert client.get("/api/doc/news/1").status_code == 404
