@@ -6,7 +6,7 @@ Every comparison is against ``SearchIndex`` over an index built with
 
 from __future__ import annotations
 
-import json
+import csv
 
 import pytest
 
@@ -203,23 +203,19 @@ def test_relevance_dev_queries(client, tmp_path, name):
 
 
 def test_news_fields_as_one_index(client, tmp_path):
-    # the outlet, the author and the publication time come back from the shards too
-    rows = [
-        {
-            "url": a.url,
-            "title": a.title,
-            "text": a.text,
-            "published": a.published,
-            "source": a.source,
-            "author": a.author,
-        }
-        for a in ARTICLES
-    ]
-    news = tmp_path / "news.jsonl"
-    news.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    update(tmp_path / "one", [news])
-    report = index_sharded(client, "$SEARCH_SHARD_ROOT/news-2", [news], shards=2)
-    assert not report.problems
+    # the outlet, the author and the publication time come back from the shards too;
+    # read from a CSV whose text column is mapped, on both ways of indexing
+    news = tmp_path / "news.csv"
+    with open(news, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["URL", "Headline", "story", "Published", "Outlet", "Byline"])
+        for a in ARTICLES:
+            out.writerow([a.url, a.title, a.text, a.published, a.source, a.author])
+    update(tmp_path / "one", [news], csv_map="text=story")
+    report = index_sharded(
+        client, "$SEARCH_SHARD_ROOT/news-2", [news], shards=2, csv_map={"text": "story"}
+    )
+    assert not report.problems and report.added == len(ARTICLES)
     root = "$SEARCH_SHARD_ROOT/news-2"
     with Reference(tmp_path / "one") as one, ShardedIndex(client, root, timeout=20.0) as many:
         for a in ARTICLES:
