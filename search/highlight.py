@@ -33,7 +33,7 @@ from .analysis.latin import to_latin
 from .errors import QueryError
 from .query import ParsedQuery
 from .query.expand import crossed_words
-from .results import Hit, Matched, StoredDocument
+from .results import Hit, Matched, StoredDocument, published_of
 
 SNIPPET_WIDTH = 200
 ELLIPSIS = "…"
@@ -286,6 +286,9 @@ def highlighted_hit(fields: dict, score: float, terms: MatchTerms, snippets: boo
         snippet=snippet_of(body, body_spans) if snippets else "",
         url=fields.get("url"),
         path=fields.get("path"),
+        source=fields.get("source") or None,
+        author=fields.get("author") or None,
+        published=published_of(fields),
         title_html=mark(title, title_spans),
         matched=matched_words([(title, title_spans), (body, body_spans)], terms),
     )

@@ -8,7 +8,10 @@ Both indexes (one on disk, :class:`search.SearchIndex`; shards on a cluster,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol, runtime_checkable
+
+from .documents.model import from_stored
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,11 @@ class Hit:
     snippet: str
     url: str | None = None
     path: str | None = None
+    # the outlet, the author(s), and when it was published (aware, in the offset it
+    # was given in); None when the document does not say
+    source: str | None = None
+    author: str | None = None
+    published: datetime | None = None
     # the title as HTML with the query's matches marked (not in the JSON shape)
     title_html: str = ""
     # the document's words matched across scripts or as names, title first
@@ -56,6 +64,9 @@ class Hit:
             "title": self.title,
             "lang": self.lang,
             "date": self.date,
+            "source": self.source,
+            "author": self.author,
+            "published": iso(self.published),
             "score": round(self.score, 6),
             "snippet": self.snippet,
             "matched": [m.to_dict() for m in self.matched],
@@ -111,6 +122,9 @@ class StoredDocument:
     date: str | None
     url: str | None
     path: str | None
+    source: str | None = None
+    author: str | None = None
+    published: datetime | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -120,7 +134,23 @@ class StoredDocument:
             "lang": self.lang,
             "date": self.date,
             "url": self.url,
+            "source": self.source,
+            "author": self.author,
+            "published": iso(self.published),
         }
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with the offset it was published in: ``2025-11-07T01:30:00+03:30``."""
+    return moment.isoformat() if moment else None
+
+
+def published_of(fields: dict) -> datetime | None:
+    """The publication time the stored fields hold (UTC and its offset), or None."""
+    try:
+        return from_stored(fields.get("published") or None, fields.get("published_offset"))
+    except ValueError:  # not written by this version's indexer
+        return None
 
 
 def stored_document(fields: dict) -> StoredDocument:
@@ -133,6 +163,9 @@ def stored_document(fields: dict) -> StoredDocument:
         date=fields.get("date") or None,
         url=fields.get("url"),
         path=fields.get("path"),
+        source=fields.get("source") or None,
+        author=fields.get("author") or None,
+        published=published_of(fields),
     )
 
 

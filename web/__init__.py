@@ -73,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     state.init_app(app)
     errors.init_app(app)
+    app.url_map.converters["docid"] = views.DocIdConverter
     app.register_blueprint(views.bp)
 
     @app.after_request

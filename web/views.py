@@ -23,6 +23,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.routing import PathConverter
 
 from search import QueryError, SearchResult, SearchTimeout, with_latin
 
@@ -261,8 +262,9 @@ def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
     return out
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f/\\]")
-MAX_ID_LENGTH = 256
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
+# ids are URLs for pages and feed items: as long as a URL may reasonably be
+MAX_ID_LENGTH = 2048
 
 
 def find_document(doc_id: str):
@@ -280,7 +282,16 @@ def find_document(doc_id: str):
     return doc
 
 
-@bp.get("/doc/<doc_id>")
+class DocIdConverter(PathConverter):
+    """An id to the end of the path: slashes in it (a URL is the id of a page or a feed
+    item), as they are or as %2F, a leading one too; url_for quotes ? and #."""
+
+    regex = ".+"
+    part_isolating = False  # matched across the path's slashes
+
+
+# slashes are not merged: a // is the id's (https://...)
+@bp.get("/doc/<docid:doc_id>", merge_slashes=False)
 def doc_page(doc_id: str):
     doc = find_document(doc_id)
     try:
@@ -339,7 +350,7 @@ def api_search():
     return jsonify(result.to_dict())
 
 
-@bp.get("/api/doc/<doc_id>")
+@bp.get("/api/doc/<docid:doc_id>", merge_slashes=False)
 def api_doc(doc_id: str):
     return jsonify(find_document(doc_id).to_dict())
 

@@ -97,14 +97,20 @@ def open_sharded(address: str, shard_root: str | None, timeout: float | None):
 # -- index
 
 
-def index_on_cluster(paths, prune, as_json, cluster, shard_root, shards, compact):
+def index_on_cluster(paths, prune, as_json, cluster, shard_root, shards, compact, csv_map=None):
     """``search-cli index --cluster ADDRESS --shards N PATH...``."""
     from ..cluster import index_sharded
 
     sources = list(paths) or [seeds_dir()]
     try:
         report = index_sharded(
-            cluster, shard_root, sources, shards=shards, prune=prune, compact=compact
+            cluster,
+            shard_root,
+            sources,
+            shards=shards,
+            prune=prune,
+            compact=compact,
+            csv_map=csv_map,
         )
     except IndexError_ as e:
         fail(str(e))

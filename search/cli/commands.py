@@ -134,6 +134,16 @@ def search(
     sys.exit(EXIT_FOUND if result.total else EXIT_NOTHING)
 
 
+def _csv_map(values: tuple[str, ...]) -> dict[str, str]:
+    from ..documents import parse_column_map
+    from ..errors import BadInput
+
+    try:
+        return parse_column_map(",".join(values))
+    except BadInput as e:
+        raise click.BadParameter(str(e)) from None
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1)
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
@@ -157,6 +167,14 @@ def search(
     metavar="SECONDS",
     help="Seconds between two requests to one web host (default 1; robots.txt may ask more).",
 )
+@click.option(
+    "--csv-map",
+    "csv_map",
+    metavar="FIELD=COLUMN,...",
+    multiple=True,
+    callback=lambda _ctx, _param, value: _csv_map(value),
+    help="CSV columns of fields, e.g. title=headline,text=body (default: common names).",
+)
 @index_option
 @cluster.cluster_options(shards=True)
 def index_command(
@@ -166,19 +184,20 @@ def index_command(
     allow_private,
     fetch_pages,
     delay,
+    csv_map,
     index_dir,
     cluster_address,
     shard_root,
     shards,
     compact,
 ) -> None:
-    """Add new and changed documents from files, folders and URLs (.txt, .jsonl, .html,
-    feeds, WARC; http:// and https:// addresses of feeds and pages)."""
+    """Add new and changed documents from files, folders and URLs (.txt, .jsonl, .csv,
+    .html, feeds, WARC; http:// and https:// addresses of feeds and pages)."""
     if cluster_address:
         if allow_private or not fetch_pages or delay is not None:
             fail("--allow-private, --no-fetch-pages and --delay are for a local index")
         cluster.index_on_cluster(
-            paths, prune, as_json, cluster_address, shard_root, shards, compact
+            paths, prune, as_json, cluster_address, shard_root, shards, compact, csv_map
         )
         return
     cluster.refuse_without_cluster(shard_root=shard_root, shards=shards, compact=compact)
@@ -209,6 +228,7 @@ def index_command(
             fetcher=Fetcher(allow_private=allow_private, delay=delay)
             if delay is not None
             else None,
+            csv_map=csv_map,
         )
     except (IndexError_, MissingLibrary) as e:
         fail(str(e))

@@ -59,7 +59,8 @@ def print_human(result: SearchResult, colour: bool, latin: bool = False) -> None
         click.echo(f"{rank}. {title}")
         if latin and hit.title_latin is not None:
             click.echo("   " + terminal_snippet(hit.title_latin_html, colour))
-        meta = f"   {hit.id} · {hit.lang} · {hit.date or 'no date'} · score {hit.score:.3f}"
+        source = f" · {hit.source}" if hit.source else ""
+        meta = f"   {hit.id} · {hit.lang} · {hit.date or 'no date'}{source} · score {hit.score:.3f}"
         click.echo(click.style(meta, dim=True) if colour else meta)
         click.echo("   " + terminal_snippet(hit.snippet, colour))
         if latin and hit.snippet_latin is not None:

@@ -13,7 +13,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +113,7 @@ def index_sharded(
     prune: bool = False,
     delete_ids: Iterable[str] = (),
     compact: bool = False,
+    csv_map: Mapping[str, str] | str | None = None,
 ) -> ShardedReport:
     """Builds or updates the shards from ``paths`` in parallel on the workers.
 
@@ -140,7 +141,7 @@ def index_sharded(
 
         report = ShardedReport()
         routed: dict[int, list[Document]] = {i: [] for i in range(shards)}
-        for item in read_paths(paths):
+        for item in read_paths(paths, csv_map=csv_map):
             if isinstance(item, Problem):
                 report.problems.append(item)
             else:

@@ -12,12 +12,12 @@ a feed's items, or a page's article.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BadInput, MissingLibrary
-from . import feeds, html, jsonl, text, warc
+from . import feeds, html, jsonl, tables, text, warc
 from .feeds import read_feed_file
 from .html import read_html_file
 from .jsonl import read_jsonl_file
@@ -31,6 +31,7 @@ from .model import (
     title_from_body,
     valid_date,
 )
+from .tables import parse_column_map, read_csv_file
 from .text import read_text_file
 from .warc import read_warc_file
 
@@ -42,9 +43,12 @@ JSONL_SUFFIXES = jsonl.SUFFIXES
 HTML_SUFFIXES = html.SUFFIXES
 FEED_SUFFIXES = feeds.SUFFIXES
 WARC_SUFFIXES = warc.SUFFIXES
+CSV_SUFFIXES = tables.SUFFIXES
 # what a folder is searched for; a file named on its own is read whatever its name
 # (as text when its suffix says nothing else)
-ALL_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES
+ALL_SUFFIXES = (
+    TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES + CSV_SUFFIXES
+)
 
 __all__ = [
     "Document",
@@ -55,6 +59,8 @@ __all__ = [
     "is_url",
     "decode",
     "make_document",
+    "parse_column_map",
+    "read_csv_file",
     "read_feed_file",
     "read_file",
     "read_html_file",
@@ -84,14 +90,20 @@ def _files_under(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def read_file(path: Path) -> Iterator[Document | Problem]:
-    """The documents of one file, by its suffix; problems in line."""
+def read_file(
+    path: Path, *, csv_map: Mapping[str, str] | None = None
+) -> Iterator[Document | Problem]:
+    """The documents of one file, by its suffix; problems in line. ``csv_map`` names
+    CSV columns for fields (``{"text": "body"}``)."""
     suffix = path.suffix.lower()
     if warc.is_warc(path):
         yield from read_warc_file(path)
         return
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl_file(path)
+        return
+    if suffix in CSV_SUFFIXES:
+        yield from read_csv_file(path, csv_map)
         return
     if suffix in HTML_SUFFIXES:
         yield from read_html_file(path)
@@ -117,7 +129,7 @@ def count_inputs(paths: Iterable[str | os.PathLike]) -> int:
         path = Path(raw)
         files = _files_under(path) if path.is_dir() else [path] if path.exists() else []
         for file in files:
-            if file.suffix.lower() in JSONL_SUFFIXES:
+            if file.suffix.lower() in JSONL_SUFFIXES + CSV_SUFFIXES:
                 with open(file, "rb") as handle:
                     total += sum(
                         chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
@@ -133,6 +145,7 @@ def read_paths(
     allow_private: bool = False,
     fetch_pages: bool = True,
     fetcher: Fetcher | None = None,
+    csv_map: Mapping[str, str] | str | None = None,
 ) -> Iterator[Document | Problem]:
     """Documents from files, folders (recursively) and URLs, with problems in line.
 
@@ -140,8 +153,11 @@ def read_paths(
     lets it reach loopback and private addresses): a feed gives its items, each
     item's page fetched when the feed carries only its summary (unless
     ``fetch_pages`` is off), a page its article. ``fetcher``: one with other bounds.
+    ``csv_map`` names the CSV columns of fields, ``{"title": "headline", "text": "body"}``
+    or ``"title=headline,text=body"`` (BadInput at once for a field there is not).
     A document id seen twice is a Problem: the first one read is kept.
     """
+    csv_map = parse_column_map(csv_map)
     seen: dict[str, str] = {}
     for raw in paths:
         if is_url(raw) or (looks_like_url(raw) and not Path(raw).exists()):
@@ -161,7 +177,7 @@ def read_paths(
             else:
                 yield Problem(str(path), "no such file or folder")
                 continue
-            items = (item for file in files for item in read_file(file))
+            items = (item for file in files for item in read_file(file, csv_map=csv_map))
         for item in items:
             if isinstance(item, Document):
                 if item.id in seen:

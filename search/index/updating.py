@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -123,11 +123,13 @@ def update(
     allow_private: bool = False,
     fetch_pages: bool = True,
     fetcher: Fetcher | None = None,
+    csv_map: Mapping[str, str] | str | None = None,
 ) -> IndexReport:
     """Adds new and changed documents from ``paths``; with ``prune``, removes gone ones.
 
     ``paths`` may hold URLs, fetched as ``documents.read_paths`` says (with
-    ``allow_private``, ``fetch_pages`` and ``fetcher``).
+    ``allow_private``, ``fetch_pages`` and ``fetcher``); ``csv_map`` names the CSV
+    columns of fields (``{"text": "body"}``).
 
     Pruning removes the documents whose file no longer exists, and those of
     a file (or URL) read now that no longer holds them (a line gone from a JSONL
@@ -135,7 +137,11 @@ def update(
     file has their URL's name.
     """
     items = read_paths(
-        paths, allow_private=allow_private, fetch_pages=fetch_pages, fetcher=fetcher
+        paths,
+        allow_private=allow_private,
+        fetch_pages=fetch_pages,
+        fetcher=fetcher,
+        csv_map=csv_map,
     )
     return write_documents(index_dir, items, prune=prune, on_document=on_document)
 

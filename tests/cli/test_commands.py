@@ -36,7 +36,18 @@ def test_json_shape_and_exit_codes(seeds_index_dir):
     assert list(data) == ["query", "total", "took_ms", "suggestion", "results"]
     assert data["query"] == "tungsten" and data["total"] == 1
     hit = data["results"][0]
-    assert list(hit) == ["id", "title", "lang", "date", "score", "snippet", "matched"]
+    assert list(hit) == [
+        "id",
+        "title",
+        "lang",
+        "date",
+        "source",
+        "author",
+        "published",
+        "score",
+        "snippet",
+        "matched",
+    ]
     assert hit["lang"] == "fa" and hit["date"] == "2025-11-07"
     assert "<mark>تنگستن</mark>" in hit["snippet"]
     [matched] = hit["matched"]

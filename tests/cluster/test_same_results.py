@@ -6,10 +6,13 @@ Every comparison is against ``SearchIndex`` over an index built with
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from checkout import DATA, ROOT
 from dask_cluster import Reference, assert_same
+from news_articles import ARTICLES
 from search import update
 from search.cluster import ShardedIndex, index_sharded
 
@@ -197,3 +200,29 @@ def test_relevance_dev_queries(client, tmp_path, name):
             for ix in (single, many)
         ]
         assert figures[0] == figures[1]
+
+
+def test_news_fields_as_one_index(client, tmp_path):
+    # the outlet, the author and the publication time come back from the shards too;
+    # read from a CSV whose text column is mapped, on both ways of indexing
+    news = tmp_path / "news.csv"
+    with open(news, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["URL", "Headline", "story", "Published", "Outlet", "Byline"])
+        for a in ARTICLES:
+            out.writerow([a.url, a.title, a.text, a.published, a.source, a.author])
+    update(tmp_path / "one", [news], csv_map="text=story")
+    report = index_sharded(
+        client, "$SEARCH_SHARD_ROOT/news-2", [news], shards=2, csv_map={"text": "story"}
+    )
+    assert not report.problems and report.added == len(ARTICLES)
+    root = "$SEARCH_SHARD_ROOT/news-2"
+    with Reference(tmp_path / "one") as one, ShardedIndex(client, root, timeout=20.0) as many:
+        for a in ARTICLES:
+            single, sharded = one.search(a.word), many.search(a.word)
+            assert_same(single, sharded, a.word)
+            hit = sharded.to_dict()["results"][0]
+            assert (hit["id"], hit["source"], hit["author"]) == (a.url, a.source, a.author)
+            assert hit["published"] == a.published
+            assert many.document(a.url) == one.document(a.url)
+            assert many.document(a.url).to_dict()["published"] == a.published

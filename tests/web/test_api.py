@@ -46,7 +46,18 @@ def test_api_search_is_the_search_result(client, ix, params, kwargs):
     assert list(got) == ["query", "total", "took_ms", "suggestion", "results"]
     assert isinstance(got["took_ms"], (int, float)) and got["took_ms"] >= 0
     for hit in got["results"]:
-        assert list(hit) == ["id", "title", "lang", "date", "score", "snippet", "matched"]
+        assert list(hit) == [
+            "id",
+            "title",
+            "lang",
+            "date",
+            "source",
+            "author",
+            "published",
+            "score",
+            "snippet",
+            "matched",
+        ]
 
 
 def test_api_search_tungsten(client):
@@ -109,7 +120,17 @@ def test_api_doc(client, ix):
     response = client.get(f"/api/doc/{PERSIAN_ID}")
     assert response.status_code == 200
     assert response.get_json() == ix.document(PERSIAN_ID).to_dict()
-    assert list(response.get_json()) == ["id", "title", "text", "lang", "date", "url"]
+    assert list(response.get_json()) == [
+        "id",
+        "title",
+        "text",
+        "lang",
+        "date",
+        "url",
+        "source",
+        "author",
+        "published",
+    ]
 
 
 @pytest.mark.parametrize(
