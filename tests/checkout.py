@@ -11,6 +11,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
+# the keys of a hit in the JSON (`search-cli --json`, /api/search), in their order
+HIT_KEYS = [
+    "id",
+    "title",
+    "lang",
+    "date",
+    "source",
+    "author",
+    "published",
+    "score",
+    "snippet",
+    "matched",
+]
 CORPUS_SCRIPT = ROOT / "bench" / "corpus.py"
 
 

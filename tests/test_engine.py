@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from checkout import HIT_KEYS
 from search import QueryError, open_index, update
 
 PERSIAN, ARABIC_002, ARABIC_003 = (
@@ -185,18 +186,7 @@ def test_did_you_mean(seeds_index):
 def test_result_shape(seeds_index):
     data = seeds_index.search("tungsten").to_dict()
     assert list(data) == ["query", "total", "took_ms", "suggestion", "results"]
-    assert list(data["results"][0]) == [
-        "id",
-        "title",
-        "lang",
-        "date",
-        "source",
-        "author",
-        "published",
-        "score",
-        "snippet",
-        "matched",
-    ]
+    assert list(data["results"][0]) == HIT_KEYS
     json.dumps(data)
 
 

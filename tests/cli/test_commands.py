@@ -8,7 +8,7 @@ import subprocess
 import sys
 from importlib.metadata import version
 
-from checkout import SEEDS, run_cli
+from checkout import HIT_KEYS, SEEDS, run_cli
 
 
 def test_default_index_tungsten_finds_the_persian_article():
@@ -36,18 +36,7 @@ def test_json_shape_and_exit_codes(seeds_index_dir):
     assert list(data) == ["query", "total", "took_ms", "suggestion", "results"]
     assert data["query"] == "tungsten" and data["total"] == 1
     hit = data["results"][0]
-    assert list(hit) == [
-        "id",
-        "title",
-        "lang",
-        "date",
-        "source",
-        "author",
-        "published",
-        "score",
-        "snippet",
-        "matched",
-    ]
+    assert list(hit) == HIT_KEYS
     assert hit["lang"] == "fa" and hit["date"] == "2025-11-07"
     assert "<mark>تنگستن</mark>" in hit["snippet"]
     [matched] = hit["matched"]

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checkout import HIT_KEYS
 from web_app import PERSIAN_ID
 
 TRUMP_HI = "ट्रंप"
@@ -46,18 +47,7 @@ def test_api_search_is_the_search_result(client, ix, params, kwargs):
     assert list(got) == ["query", "total", "took_ms", "suggestion", "results"]
     assert isinstance(got["took_ms"], (int, float)) and got["took_ms"] >= 0
     for hit in got["results"]:
-        assert list(hit) == [
-            "id",
-            "title",
-            "lang",
-            "date",
-            "source",
-            "author",
-            "published",
-            "score",
-            "snippet",
-            "matched",
-        ]
+        assert list(hit) == HIT_KEYS
 
 
 def test_api_search_tungsten(client):
