@@ -218,16 +218,26 @@ def _skeletons(term: str) -> set[str]:
     return {skeleton(reading) for reading in readings(term)}
 
 
+def _starts_with_cluster(sound: str) -> bool:
+    # two consonants before the first vowel (st, dr, pl): Arabic script writes an
+    # alef before them (استارلینک, إدريس, أفلاطون), which reads as a vowel start
+    return len(sound) > 1 and not (VOWELS_AND_GLIDES & set(sound[:2]))
+
+
+VOWELS_AND_GLIDES = frozenset("aeiouwyh")
+
+
 def key_variants(term: str) -> list[str]:
     """The keys under which another spelling of ``term`` may stand, its own first:
     with and without the mark of a vowel start (Arabic script writes an alef before
-    s + consonant: استارلینک), one letter a sound class apart, one consonant fewer."""
+    two consonants: استارلینک, إدريس), one letter a sound class apart, one consonant fewer."""
     own = skeleton(_latin(term))
     out = {own}
+    cluster = _starts_with_cluster(transliteration(term))
     for key in _skeletons(term):
         body = key.lstrip(VOWEL_MARK)
         starts = {key[: len(key) - len(body)], ""}
-        if body[:1] == "s" or key != body:
+        if cluster or key != body:
             starts.add(VOWEL_MARK)
         for start in starts:
             out.add(start + body)

@@ -168,6 +168,7 @@ def test_a_key_term_holds_its_word_and_the_shared_key_its_script():
 VARIANTS = [
     pytest.param("starlink", "_strlnk", id="prothetic-alef"),  # استارلینک
     pytest.param("استارلینک", "strlnk", id="prothetic-alef-dropped"),
+    pytest.param("driss", "_drs", id="prothetic-alef-before-any-cluster"),  # إدريس
     pytest.param("vasily", "fsl", id="v-as-feh"),  # فاسيلي
     pytest.param("ludwig", "ldfg", id="w-as-feh"),  # لودفيغ
     pytest.param("school", "skl", id="sch-as-sk"),  # स्कूल
