@@ -299,18 +299,6 @@ def prefix_sounds(term: str) -> tuple[str, ...]:
     return tuple(s for s in dict.fromkeys(sounds) if s)
 
 
-def cross_script_key(term: str) -> str:
-    """The key of one (normalised) term, or ``""`` when it is too short.
-
-    >>> cross_script_key("boeing") == cross_script_key("بوئینگ") == cross_script_key("बोइंग")
-    True
-    """
-    if token_script(term) == LATIN:
-        term = english_sounds(term)
-    key = skeleton(_transliterator().transliterate(term))
-    return key if len(key.lstrip(VOWEL_MARK)) >= MIN_KEY_LENGTH else ""
-
-
 class CrossScriptKeyFilter(TermFilter):
     """A term becomes its key term: its cross-script key, then the term (:func:`key_term`)."""
 
