@@ -17,26 +17,20 @@ candidate sounds to the query word (:mod:`search.analysis.similarity`) decides.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from functools import lru_cache
 
 import icu
 
 from .filters import TermFilter
+from .latin import transliterator
 from .scripts import LATIN, token_script
 
 TRANSLITERATION = "Any-Latin; Latin-ASCII"
-_local = threading.local()
 
 
 def _transliterator() -> icu.Transliterator:
-    # Building a compound transliterator takes milliseconds; one per thread.
-    tr = getattr(_local, "transliterator", None)
-    if tr is None:
-        tr = icu.Transliterator.createInstance(TRANSLITERATION)
-        _local.transliterator = tr
-    return tr
+    return transliterator(TRANSLITERATION)
 
 
 # English spelling to sound, for keys typed in Latin letters, as (pattern,

@@ -16,12 +16,15 @@ LATIN_LETTERS = "Any-Latin"
 _local = threading.local()
 
 
-def _transliterator() -> icu.Transliterator:
-    # an ICU transliterator is not to be shared between threads: one per thread
-    tr = getattr(_local, "transliterator", None)
+def transliterator(rules: str) -> icu.Transliterator:
+    """ICU's transliterator for ``rules``, one per thread and rules: one is not to be
+    shared between threads, and building a compound one takes milliseconds."""
+    made = getattr(_local, "transliterators", None)
+    if made is None:
+        made = _local.transliterators = {}
+    tr = made.get(rules)
     if tr is None:
-        tr = icu.Transliterator.createInstance(LATIN_LETTERS)
-        _local.transliterator = tr
+        tr = made[rules] = icu.Transliterator.createInstance(rules)
     return tr
 
 
@@ -31,4 +34,4 @@ def to_latin(text: str) -> str:
     >>> to_latin("tungsten: تنگستن")
     'tungsten: tngstn'
     """
-    return _transliterator().transliterate(text) if text else text
+    return transliterator(LATIN_LETTERS).transliterate(text) if text else text
